@@ -1,0 +1,35 @@
+// @weir/dataflow: tensors, dtypes, the op library and its registries, Arrow interop, stream operators,
+// tracing and the IR. Imports no other Weir lib.
+export type { DType, TypedArray, TypedArrayCtor } from './lib/core/dtype';
+export {
+  DTYPES, allocate, isDType, isFloat, isInt, promote, promoteWeak, typedArrayFor, weakDType,
+} from './lib/core/dtype';
+export type { Dim, Shape, SymShape } from './lib/core/shape';
+export { broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './lib/core/shape';
+export type { NestedArray } from './lib/core/tensor';
+export { Tensor, isTensor, tensor } from './lib/core/tensor';
+export type { TensorMethods } from './lib/core/methods';
+export { METHOD_NAMES, installMethods } from './lib/core/methods';
+export type { AttrValue, Attrs, Inferred, OpContract, OpKind, ValueInfo } from './lib/ops/contract';
+export { OpError, argError, contractNames, getContract, hasContract, registerContract } from './lib/ops/contract';
+export type { Kernel, KernelArgs } from './lib/ops/kernel-registry';
+export { getKernel, hasKernel, registerKernel, registeredKernels } from './lib/ops/kernel-registry';
+export type { Operand, OpArg, Recorder, Symbolic } from './lib/ops/engine';
+export {
+  SYMBOLIC, activeRecorder, execute, getBackend, isSymbolic, popRecorder, pushRecorder, runOp, scalar, setBackend,
+} from './lib/ops/engine';
+export type { BinaryOp, OpName, ReduceOp, UnaryOp } from './lib/ops/op-names';
+export { ALL_OPS, BINARY_OPS, CREATION_OPS, OTHER_OPS, REDUCE_OPS, UNARY_OPS } from './lib/ops/op-names';
+export type { Ops, TensorLike } from './lib/ops/ops';
+export { formatPrint, ops, setPrintSink } from './lib/ops/ops';
+export { binaryOutDType, unaryOutDType } from './lib/ops/contracts';
+export type {
+  BatchOp, CountWindowOp, FilterOp, FlatMapOp, FlowLike, KeyByOp, LateInfo, MapOp, MergeOp, OperatorDesc,
+  OperatorKind, ReduceOp as ReduceOperator, ScanOp, SkipOp, SourceDesc, SourceKind, TakeOp, TapOp, TimeWindowOp,
+  WindowPane, ZipOp,
+} from './lib/flow/operator';
+export { describeOperator } from './lib/flow/operator';
+export type { WindowOptions } from './lib/flow/operators';
+export { batch, filter, flatMap, keyBy, map, merge, reduce, scan, skip, take, tap, window, zip } from './lib/flow/operators';
+export { Flow, Transform, isFlow, isTransform, pipeline } from './lib/flow/flow';
+export { describeSource, from } from './lib/flow/from';

@@ -1,0 +1,13 @@
+// Importing this module registers every op contract (each file registers its family).
+import './unary';
+import './binary';
+import './reduce';
+import './matmul';
+import './cast';
+import './where';
+import './layout';
+import './softmax';
+import './creation';
+
+export { unaryOutDType } from './unary';
+export { binaryOutDType } from './binary';

@@ -1,0 +1,141 @@
+import { allocate, DType, promote, promoteWeak, weakDType } from '../core/dtype';
+import { formatShape, Shape, sizeOf } from '../core/shape';
+import { Tensor } from '../core/tensor';
+import { Attrs, getContract, Inferred, OpError, ValueInfo } from './contract';
+import { getKernel } from './kernel-registry';
+
+/**
+ * Op dispatch: the one place that decides what an op call means.
+ * - All inputs concrete: infer the output, allocate it, run the backend's kernel (eager).
+ * - Any input symbolic (a tracer): hand the call to that tracer's recorder, which adds a node (graph).
+ * That is what lets one user function run eagerly or be traced.
+ */
+export const SYMBOLIC: unique symbol = Symbol.for('weir.symbolic') as any;
+
+/** Records op calls on symbolic values; implemented by the tracer (trace/). */
+export interface Recorder {
+  record(op: string, inputs: readonly Operand[], attrs: Attrs, out: ValueInfo): Symbolic;
+  effect(op: string, inputs: readonly Operand[], attrs: Attrs): void;
+}
+
+/** A tracer as the dispatcher sees it. `weak`: stands for a plain JS number field (see dtype.ts). */
+export interface Symbolic extends ValueInfo {
+  readonly [SYMBOLIC]: Recorder;
+  readonly weak: boolean;
+}
+
+export type Operand = Tensor | Symbolic;
+export type OpArg = Operand | number | boolean;
+
+export function isSymbolic(x: unknown): x is Symbolic {
+  return typeof x === 'object' && x !== null && SYMBOLIC in x;
+}
+
+let backend = 'cpu';
+
+/** The backend whose kernels eager op calls run. */
+export function setBackend(name: string): void {
+  backend = name;
+}
+export function getBackend(): string {
+  return backend;
+}
+
+/** The recorder of the innermost trace in progress, so effects with no symbolic input are still recorded. */
+const traceStack: Recorder[] = [];
+export function pushRecorder(r: Recorder): void {
+  traceStack.push(r);
+}
+export function popRecorder(): void {
+  traceStack.pop();
+}
+export function activeRecorder(): Recorder | undefined {
+  return traceStack[traceStack.length - 1];
+}
+
+/** Runs (or records) op `name` on `args`. Plain numbers and booleans are weak (dtype.ts). */
+export function runOp(name: string, args: readonly OpArg[], attrs: Attrs = {}): Tensor | Symbolic {
+  const contract = getContract(name);
+  const operands = resolveOperands(name, args, contract.promote ?? 'all');
+  const recorder = recorderOf(operands);
+  const inferred: Inferred = contract.infer(operands, attrs);
+  const finalAttrs = inferred.attrs ?? attrs;
+  const out: ValueInfo = { dtype: inferred.dtype, shape: inferred.shape };
+  if (recorder !== undefined) return recorder.record(name, operands, finalAttrs, out);
+  return execute(name, contract.kind, operands as Tensor[], finalAttrs, out);
+}
+
+/** Runs an effect op (ops.print): recorded when tracing, run at once otherwise. */
+export function runEffect(name: string, args: readonly OpArg[], attrs: Attrs, runNow: (xs: Tensor[]) => void): void {
+  const operands = resolveOperands(name, args, []);
+  const recorder = recorderOf(operands) ?? activeRecorder();
+  if (recorder !== undefined) recorder.effect(name, operands, attrs);
+  else runNow(operands as Tensor[]);
+}
+
+/**
+ * Runs a kernel on concrete tensors with an already-inferred output. Also used by graph interpreters, which
+ * inferred everything when the graph was built.
+ */
+export function execute(name: string, kind: string, inputs: readonly Tensor[], attrs: Attrs, out: ValueInfo): Tensor {
+  const shape = out.shape as Shape;
+  if (kind === 'view') {
+    const src = inputs[0];
+    if (sizeOf(shape) !== src.size) {
+      throw new OpError(name, `'${name}' cannot view ${src.size} elements as shape ${formatShape(shape)}`);
+    }
+    return new Tensor(out.dtype, shape, src.data);
+  }
+  const result = new Tensor(out.dtype, shape, allocate(out.dtype, sizeOf(shape)));
+  getKernel(backend, name)({ inputs, attrs, out: result });
+  return result;
+}
+
+function recorderOf(operands: readonly Operand[]): Recorder | undefined {
+  for (const x of operands) if (isSymbolic(x)) return x[SYMBOLIC];
+  return undefined;
+}
+
+function resolveOperands(name: string, args: readonly OpArg[], promoteSet: 'all' | readonly number[]): Operand[] {
+  const inSet = (i: number) => promoteSet === 'all' || promoteSet.includes(i);
+  let strong: DType | null = null;
+  let anyWeakFloat = false;
+  args.forEach((a, i) => {
+    if (!inSet(i)) return;
+    if (typeof a === 'number' || typeof a === 'boolean') {
+      if (typeof a === 'number') anyWeakFloat = true;
+    } else if (a instanceof Tensor || isSymbolic(a)) {
+      if (isSymbolic(a) && a.weak) anyWeakFloat = true;
+      else strong = strong === null ? a.dtype : promote(strong, a.dtype);
+    } else {
+      throw new TypeError(
+        `Argument ${i} passed to '${name}' is ${describeJs(a)}; expected a Tensor, a number or a boolean`,
+      );
+    }
+  });
+  return args.map((a, i) => {
+    if (typeof a === 'number' || typeof a === 'boolean') {
+      const dt = !inSet(i) ? weakDType(a) : strong !== null ? promoteWeak(strong, a) : anyWeakFloat ? 'float32' : weakDType(a);
+      return scalar(a, dt);
+    }
+    if (isSymbolic(a) && a.weak) {
+      // A weak symbolic number (a record's number field) is treated as a fractional weak value.
+      const dt = strong !== null ? promoteWeak(strong, 0.5) : 'float32';
+      return runOp('cast', [a], { dtype: dt }) as Symbolic;
+    }
+    return a as Operand;
+  });
+}
+
+export function scalar(value: number | boolean, dtype: DType): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  return new Tensor(dtype, [], data);
+}
+
+function describeJs(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'a JS array (wrap it with tensor())';
+  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'object'}`;
+  return `a ${typeof x}`;
+}
