@@ -33,3 +33,5 @@ export type { WindowOptions } from './lib/flow/operators';
 export { batch, filter, flatMap, keyBy, map, merge, reduce, scan, skip, take, tap, window, zip } from './lib/flow/operators';
 export { Flow, Transform, isFlow, isTransform, pipeline } from './lib/flow/flow';
 export { describeSource, from } from './lib/flow/from';
+export type { ErrorPolicy } from './lib/flow/errors';
+export { PipelineError, opOf } from './lib/flow/errors';
