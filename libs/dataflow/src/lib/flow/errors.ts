@@ -10,7 +10,7 @@ export class PipelineError extends Error {
     readonly stage: string,
     /** The index (0-based) of the source element that led to the failure, when known. */
     readonly sourceIndex: number | undefined,
-    readonly cause: unknown,
+    override readonly cause: unknown,
     /** The op that failed inside the stage's callback, when known. */
     readonly op?: string,
   ) {
