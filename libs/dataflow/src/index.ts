@@ -21,7 +21,7 @@ export {
 export type { BinaryOp, OpName, ReduceOp, UnaryOp } from './lib/ops/op-names';
 export { ALL_OPS, BINARY_OPS, CREATION_OPS, OTHER_OPS, REDUCE_OPS, UNARY_OPS } from './lib/ops/op-names';
 export type { Ops, TensorLike } from './lib/ops/ops';
-export { formatPrint, ops, setPrintSink } from './lib/ops/ops';
+export { formatPrint, ops, printSink, setPrintSink } from './lib/ops/ops';
 export { binaryOutDType, unaryOutDType } from './lib/ops/contracts';
 export type {
   BatchOp, CountWindowOp, FilterOp, FlatMapOp, FlowLike, KeyByOp, LateInfo, MapOp, MergeOp, OperatorDesc,
@@ -35,3 +35,16 @@ export { Flow, Transform, isFlow, isTransform, pipeline } from './lib/flow/flow'
 export { describeSource, from } from './lib/flow/from';
 export type { ErrorPolicy } from './lib/flow/errors';
 export { PipelineError, opOf } from './lib/flow/errors';
+export type { ExprGraph, ExprNode, InputSpec, OutSpec } from './lib/ir/expr';
+export { liveNodes, outputNodeIds } from './lib/ir/expr';
+export { formatExprGraph, formatNode } from './lib/ir/format';
+export { OpaqueField, SymbolicTensor, TracerConversionError } from './lib/trace/symbolic';
+export type { TraceSource } from './lib/trace/symbolic';
+export { GraphBuilder, UntraceableOutputError } from './lib/trace/builder';
+export { traceGraph } from './lib/trace/trace';
+export type { PreparedGraph } from './lib/trace/interpret';
+export { buildOutput, prepareGraph } from './lib/trace/interpret';
+export type { CompiledFunction, FnOptions, TensorSpec } from './lib/trace/fn';
+export { fn, runsEagerly, setRunEagerly, spec } from './lib/trace/fn';
+export type { FieldType, StageIR, StreamGraph, TracedStage } from './lib/ir/stream';
+export { isTracedStage } from './lib/ir/stream';

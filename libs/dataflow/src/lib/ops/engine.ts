@@ -59,10 +59,11 @@ export function runOp(name: string, args: readonly OpArg[], attrs: Attrs = {}): 
   const operands = resolveOperands(name, args, contract.promote ?? 'all');
   const recorder = recorderOf(operands);
   const inferred: Inferred = contract.infer(operands, attrs);
-  const finalAttrs = inferred.attrs ?? attrs;
   const out: ValueInfo = { dtype: inferred.dtype, shape: inferred.shape };
-  if (recorder !== undefined) return recorder.record(name, operands, finalAttrs, out);
-  return execute(name, contract.kind, operands as Tensor[], finalAttrs, out);
+  // A recorder keeps the attrs as written (they re-infer when a saved graph is loaded); kernels get them
+  // normalized.
+  if (recorder !== undefined) return recorder.record(name, operands, attrs, out);
+  return execute(name, contract.kind, operands as Tensor[], inferred.attrs ?? attrs, out);
 }
 
 /** Runs an effect op (ops.print): recorded when tracing, run at once otherwise. */

@@ -17,13 +17,18 @@ const reduce = (name: string) => (x: TensorLike, axis?: Axis, keepDims = false):
   call(name, [x], { axis: axis ?? null, keepDims });
 const argReduce = (name: string) => (x: TensorLike, axis?: number): Tensor => call(name, [x], { axis: axis ?? null, keepDims: false });
 
-let printSink: (line: string) => void = (line) => console.log(line);
+let sink: (line: string) => void = (line) => console.log(line);
 
 /** Where `ops.print` writes (console.log by default). Returns the previous sink. */
-export function setPrintSink(sink: (line: string) => void): (line: string) => void {
-  const prev = printSink;
-  printSink = sink;
+export function setPrintSink(next: (line: string) => void): (line: string) => void {
+  const prev = sink;
+  sink = next;
   return prev;
+}
+
+/** The current print sink (graph interpreters call it for print nodes). */
+export function printSink(): (line: string) => void {
+  return sink;
 }
 
 export function formatPrint(label: string, xs: readonly Tensor[]): string {
@@ -103,7 +108,7 @@ export const ops = {
 
   /** Prints `label` and the tensors every time it runs, eager or graph (unlike console.log in a traced fn). */
   print(label: string, ...xs: TensorLike[]): void {
-    runEffect('print', xs as OpArg[], { label }, (ts) => printSink(formatPrint(label, ts)));
+    runEffect('print', xs as OpArg[], { label }, (ts) => sink(formatPrint(label, ts)));
   },
 };
 

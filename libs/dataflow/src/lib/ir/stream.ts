@@ -1,0 +1,53 @@
+import type { ExprGraph } from './expr';
+
+/**
+ * The stream-level IR: the compiled pipeline as a chain of stages, each an operator from the Flow with its
+ * callback traced into an ExprGraph (or, for a graph break, the reason it could not be traced). This is
+ * what the optimizer rewrites, `explain()` prints, and a saved plan holds.
+ */
+export type StageIR =
+  | TracedStage
+  | { readonly kind: 'batch'; readonly position: number; readonly size: number }
+  | { readonly kind: 'take' | 'skip'; readonly position: number; readonly count: number }
+  | { readonly kind: 'countWindow'; readonly position: number; readonly size: number; readonly slide: number }
+  | {
+      readonly kind: 'timeWindow';
+      readonly position: number;
+      readonly time: string;
+      readonly size: number;
+      readonly slide: number;
+      readonly allowedLateness: number;
+    }
+  | { readonly kind: 'zip' | 'merge'; readonly position: number };
+
+/** A stage whose callback was traced (expr) or could not be (breakReason: it runs per element from user code). */
+export interface TracedStage {
+  readonly kind: 'map' | 'filter' | 'flatMap' | 'keyBy' | 'tap' | 'scan' | 'reduce';
+  readonly position: number;
+  readonly expr: ExprGraph | null;
+  readonly breakReason?: string;
+  /** scan/reduce: the initial accumulator (JSON data, Tensors, or records/arrays of them). */
+  readonly seed?: unknown;
+  /** Stages after a keyBy keep state per key. */
+  readonly keyed?: boolean;
+}
+
+/** The schema of a stream between stages: field name ('' for a bare element) to its type. */
+export interface FieldType {
+  readonly name: string;
+  readonly kind: 'tensor' | 'number' | 'boolean' | 'string' | 'other';
+  readonly dtype?: string;
+  readonly shape?: readonly number[];
+}
+
+export interface StreamGraph {
+  /** The schema the pipeline was compiled for (what its first stage reads). */
+  readonly input: readonly FieldType[];
+  /** Bare elements (numbers or tensors) rather than records. */
+  readonly bare: boolean;
+  readonly stages: readonly StageIR[];
+}
+
+export function isTracedStage(s: StageIR): s is TracedStage {
+  return s.kind === 'map' || s.kind === 'filter' || s.kind === 'flatMap' || s.kind === 'keyBy' || s.kind === 'tap' || s.kind === 'scan' || s.kind === 'reduce';
+}
