@@ -48,3 +48,17 @@ export type { CompiledFunction, FnOptions, TensorSpec } from './lib/trace/fn';
 export { fn, runsEagerly, setRunEagerly, spec } from './lib/trace/fn';
 export type { FieldType, StageIR, StreamGraph, TracedStage } from './lib/ir/stream';
 export { isTracedStage } from './lib/ir/stream';
+export { normalizeElement } from './lib/flow/normalize';
+export type { FieldKind, FieldSchema, FieldValue, WeirRecord, WeirSchema } from './lib/arrow/schema';
+export {
+  EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, TENSOR_EXTENSION_NAME, WEIR_KIND_KEY, arrowTypeOf, dtypeOfArrowType,
+  fromArrowField, fromArrowSchema, inferSchema, scalarField, tensorField, toArrowField, toArrowSchema,
+} from './lib/arrow/schema';
+export type { Column as ArrowColumn, StringColumn, ValueColumn } from './lib/arrow/columns';
+export { batchColumns, columnFromTensor, columnsToBatch, readColumn, tensorFromColumn } from './lib/arrow/columns';
+export type { ToArrowOptions } from './lib/arrow/to-arrow';
+export { toArrow, toRecordBatch } from './lib/arrow/to-arrow';
+export type { ArrowSource } from './lib/arrow/from-arrow';
+export { arrowRows, fromArrow } from './lib/arrow/from-arrow';
+export type { ArrowWriter, ByteSource, IpcFormat, WriteArrowOptions } from './lib/arrow/ipc';
+export { createArrowWriter, readArrowBatches, readArrowFile, writeArrowFile } from './lib/arrow/ipc';

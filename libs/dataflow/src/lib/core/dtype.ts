@@ -16,7 +16,8 @@
  *
  * Plain JS numbers and booleans are *weak* (as Python scalars are in NumPy 2 and JAX): they take the dtype
  * of the tensor they meet when they fit its kind. An integral number meets bool -> int32; a fractional number
- * meets bool, uint8 or int32 -> float32. Two weak numbers give float32; two weak booleans give bool.
+ * meets bool, uint8 or int32 -> float32. Weak numbers with no tensor give float64 (a JS number is a double, so
+ * `ops.add(x, 1)` on plain numbers computes exactly what `x + 1` does); two weak booleans give bool.
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'uint8' | 'bool';
 
@@ -82,7 +83,7 @@ export function promoteWeak(strong: DType, value: number | boolean): DType {
 
 /** The dtype of a weak JS value on its own. */
 export function weakDType(value: number | boolean): DType {
-  return typeof value === 'boolean' ? 'bool' : 'float32';
+  return typeof value === 'boolean' ? 'bool' : 'float64';
 }
 
 /** Which dtype a typed array holds when no dtype is given. */

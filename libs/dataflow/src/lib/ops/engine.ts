@@ -116,13 +116,13 @@ function resolveOperands(name: string, args: readonly OpArg[], promoteSet: 'all'
   });
   return args.map((a, i) => {
     if (typeof a === 'number' || typeof a === 'boolean') {
-      const dt = !inSet(i) ? weakDType(a) : strong !== null ? promoteWeak(strong, a) : anyWeakFloat ? 'float32' : weakDType(a);
+      const dt = !inSet(i) ? weakDType(a) : strong !== null ? promoteWeak(strong, a) : anyWeakFloat ? 'float64' : weakDType(a);
       return scalar(a, dt);
     }
     if (isSymbolic(a) && a.weak) {
       // A weak symbolic number (a record's number field) is treated as a fractional weak value.
-      const dt = strong !== null ? promoteWeak(strong, 0.5) : 'float32';
-      return runOp('cast', [a], { dtype: dt }) as Symbolic;
+      const dt = strong !== null ? promoteWeak(strong, 0.5) : 'float64';
+      return dt === a.dtype ? a : (runOp('cast', [a], { dtype: dt }) as Symbolic);
     }
     return a as Operand;
   });
