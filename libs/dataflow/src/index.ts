@@ -62,3 +62,5 @@ export type { ArrowSource } from './lib/arrow/from-arrow';
 export { arrowRows, fromArrow } from './lib/arrow/from-arrow';
 export type { ArrowWriter, ByteSource, IpcFormat, WriteArrowOptions } from './lib/arrow/ipc';
 export { createArrowWriter, readArrowBatches, readArrowFile, writeArrowFile } from './lib/arrow/ipc';
+export type { WeirWarning } from './lib/core/warn';
+export { setWarningHandler, warn } from './lib/core/warn';

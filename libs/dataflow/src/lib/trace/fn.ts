@@ -2,6 +2,7 @@ import { DType } from '../core/dtype';
 import { Dim, formatShape, SymShape } from '../core/shape';
 import { isTensor, Tensor } from '../core/tensor';
 import { isSymbolic } from '../ops/engine';
+import { warn } from '../core/warn';
 import type { ExprGraph, InputSpec } from '../ir/expr';
 import { formatExprGraph } from '../ir/format';
 import { prepareGraph, PreparedGraph } from './interpret';
@@ -110,7 +111,7 @@ export function fn<F extends (...args: any[]) => any>(f: F, options: FnOptions =
     if (recent.length > RETRACE_WINDOW) recent.shift();
     if (retraced && !warned && lastSigs !== null && recent.filter(Boolean).length >= RETRACE_LIMIT) {
       warned = true;
-      process.emitWarning(retraceMessage(name, lastSigs, sigs, argName), 'WeirRetraceWarning');
+      warn('WeirRetraceWarning', retraceMessage(name, lastSigs, sigs, argName));
     }
     lastSigs = sigs;
     return trace.prepared.run(args.filter((_, i) => sigs[i].kind === 'tensor'));

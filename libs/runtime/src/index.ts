@@ -1,0 +1,11 @@
+// @weir/runtime: compile() and run() - the batch executor, error policies, saved plans - and the file
+// connectors. Importing it registers the CPU kernels.
+import '@weir/kernels-cpu';
+
+export type { CompileOptions } from './lib/exec/plan';
+export { DEFAULT_BATCH_SIZE, Plan, compile } from './lib/exec/plan';
+export type { CollectOptions } from './lib/collect';
+export { collect } from './lib/collect';
+export type { Column, ColumnBatch } from './lib/exec/batch';
+export { batchToRows, rowsToBatch } from './lib/exec/batch';
+export type { RunStats } from './lib/exec/stage';

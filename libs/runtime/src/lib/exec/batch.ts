@@ -1,0 +1,117 @@
+import { allocate, isTensor, sizeOf, Tensor } from '@weir/dataflow';
+
+/**
+ * The executor's currency: a batch of rows stored column by column.
+ * - tensor: every row holds a tensor of one dtype and shape; stored as one Tensor [rows, ...shape].
+ * - number / boolean: a scalar per row, stored as a Tensor [rows] (numbers keep their storage dtype).
+ * - values: anything else (strings, nulls, mixed), as a JS array; a traced stage may only pass these through.
+ * `src` holds each row's source element index, so errors can name it after filters and windows.
+ */
+export type Column =
+  | { readonly kind: 'tensor'; readonly tensor: Tensor }
+  | { readonly kind: 'number'; readonly tensor: Tensor }
+  | { readonly kind: 'boolean'; readonly tensor: Tensor }
+  | { readonly kind: 'values'; readonly values: readonly unknown[] };
+
+export interface ColumnBatch {
+  readonly length: number;
+  /** Bare elements (numbers or tensors) in the single column '' rather than records. */
+  readonly bare: boolean;
+  readonly columns: ReadonlyMap<string, Column>;
+  readonly src: Float64Array;
+}
+
+export const BARE = '';
+
+/** Builds a batch from rows (records or bare values). */
+export function rowsToBatch(rows: readonly unknown[], src: Float64Array): ColumnBatch {
+  const bare = rows.length > 0 && !isRecord(rows[0]);
+  const columns = new Map<string, Column>();
+  if (bare) columns.set(BARE, toColumn(rows));
+  else {
+    const names = new Set<string>();
+    for (const r of rows) if (isRecord(r)) for (const k of Object.keys(r)) names.add(k);
+    for (const name of names) columns.set(name, toColumn(rows.map((r) => (isRecord(r) ? r[name] : undefined))));
+  }
+  return { length: rows.length, bare, columns, src };
+}
+
+/** The rows of a batch; tensor fields are zero-copy views into the column. */
+export function batchToRows(b: ColumnBatch): unknown[] {
+  const rows: unknown[] = new Array(b.length);
+  const cols = [...b.columns.entries()];
+  const readers = cols.map(([, c]) => reader(c));
+  for (let i = 0; i < b.length; i++) {
+    if (b.bare) rows[i] = readers[0](i);
+    else {
+      const r: Record<string, unknown> = {};
+      for (let j = 0; j < cols.length; j++) {
+        const v = readers[j](i);
+        if (v !== undefined) r[cols[j][0]] = v;
+      }
+      rows[i] = r;
+    }
+  }
+  return rows;
+}
+
+export function reader(c: Column): (i: number) => unknown {
+  if (c.kind === 'values') return (i) => c.values[i];
+  const t = c.tensor;
+  if (c.kind === 'number') return (i) => t.data[i];
+  if (c.kind === 'boolean') return (i) => t.data[i] !== 0;
+  const shape = t.shape.slice(1);
+  const n = sizeOf(shape);
+  return (i) => new Tensor(t.dtype, shape, t.data.subarray(i * n, (i + 1) * n));
+}
+
+/** Keeps the rows whose mask entry is non-zero, in order. */
+export function compact(b: ColumnBatch, mask: ArrayLike<number>): ColumnBatch {
+  const keep: number[] = [];
+  for (let i = 0; i < b.length; i++) if (mask[i]) keep.push(i);
+  return takeRows(b, keep);
+}
+
+export function takeRows(b: ColumnBatch, rows: readonly number[]): ColumnBatch {
+  if (rows.length === b.length) return b;
+  const columns = new Map<string, Column>();
+  for (const [name, c] of b.columns) {
+    if (c.kind === 'values') columns.set(name, { kind: 'values', values: rows.map((i) => c.values[i]) });
+    else columns.set(name, { kind: c.kind, tensor: gatherRows(c.tensor, rows) } as Column);
+  }
+  const src = new Float64Array(rows.length);
+  rows.forEach((r, j) => (src[j] = b.src[r]));
+  return { length: rows.length, bare: b.bare, columns, src };
+}
+
+function gatherRows(t: Tensor, rows: readonly number[]): Tensor {
+  const inner = sizeOf(t.shape.slice(1));
+  const data = allocate(t.dtype, rows.length * inner);
+  if (inner === 1) for (let j = 0; j < rows.length; j++) data[j] = t.data[rows[j]];
+  else for (let j = 0; j < rows.length; j++) data.set(t.data.subarray(rows[j] * inner, (rows[j] + 1) * inner), j * inner);
+  return new Tensor(t.dtype, [rows.length, ...t.shape.slice(1)], data);
+}
+
+function toColumn(values: readonly unknown[]): Column {
+  const n = values.length;
+  if (n > 0 && values.every((v) => typeof v === 'number')) {
+    return { kind: 'number', tensor: new Tensor('float64', [n], Float64Array.from(values as number[])) };
+  }
+  if (n > 0 && values.every((v) => typeof v === 'boolean')) {
+    return { kind: 'boolean', tensor: new Tensor('bool', [n], Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0))) };
+  }
+  if (n > 0 && values.every(isTensor)) {
+    const first = values[0] as Tensor;
+    const same = (values as Tensor[]).every((t) => t.dtype === first.dtype && t.shape.length === first.rank && t.shape.every((d, i) => d === first.shape[i]));
+    if (same) {
+      const data = allocate(first.dtype, n * first.size);
+      (values as Tensor[]).forEach((t, i) => data.set(t.data, i * first.size));
+      return { kind: 'tensor', tensor: new Tensor(first.dtype, [n, ...first.shape], data) };
+    }
+  }
+  return { kind: 'values', values };
+}
+
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !isTensor(x) && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+}

@@ -1,0 +1,90 @@
+import { formatExprGraph, formatNode, formatShape, StageIR, StreamGraph, isTracedStage, outputNodeIds } from '@weir/dataflow';
+import type { ExprGraph, FieldType } from '@weir/dataflow';
+
+function fieldText(f: FieldType): string {
+  const name = f.name === '' ? '(element)' : f.name;
+  if (f.kind === 'tensor') return `${name}: ${f.dtype}${formatShape(f.shape ?? [])}`;
+  return `${name}: ${f.kind}${f.kind === 'number' && f.dtype ? ` (${f.dtype})` : ''}`;
+}
+
+function stageHeader(s: StageIR): string {
+  const label = `${s.kind}#${s.position}`;
+  if (!isTracedStage(s)) {
+    const params = Object.entries(s).filter(([k]) => k !== 'kind' && k !== 'position').map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    return `${label}(${params.join(', ')})`;
+  }
+  const how = s.expr !== null ? (s.kind === 'map' || s.kind === 'filter' ? 'vectorized over the batch' : 'traced, run per element') : 'GRAPH BREAK, runs user code per element';
+  return `${label}  [${how}${s.keyed ? ', keyed' : ''}]`;
+}
+
+/**
+ * A compiled plan as text a person can read: the input schema, each stage with its expression graph, and the
+ * graph breaks with their reasons. 'dot' draws stages and their nodes for Graphviz; 'json' is the IR.
+ */
+export function explainPlan(g: StreamGraph, format: 'text' | 'dot' | 'json', batchSize: number): string {
+  if (format === 'json') return JSON.stringify(toJson(g), null, 2);
+  if (format === 'dot') return toDot(g);
+  const lines: string[] = [];
+  lines.push(`Plan: ${g.stages.length} stage(s), batches of ${batchSize} rows`);
+  lines.push(g.input.length > 0 ? `input ${g.bare ? '(bare elements)' : 'records'}: ${g.input.map(fieldText).join(', ')}` : 'input: schema not known yet (stages are traced when the first batch arrives)');
+  for (const s of g.stages) {
+    lines.push('');
+    lines.push(`stage ${stageHeader(s)}`);
+    if (isTracedStage(s) && s.expr !== null) lines.push(formatExprGraph(s.expr, '    '));
+    if (isTracedStage(s) && s.expr === null && s.breakReason) lines.push(`    reason: ${s.breakReason}`);
+  }
+  const breaks = g.stages.filter((s) => isTracedStage(s) && s.expr === null && s.breakReason);
+  lines.push('');
+  lines.push(breaks.length === 0 ? 'graph breaks: none' : `graph breaks: ${breaks.length}`);
+  for (const s of breaks) if (isTracedStage(s)) lines.push(`  ${s.kind}#${s.position}: ${s.breakReason}`);
+  return lines.join('\n');
+}
+
+function exprJson(e: ExprGraph): unknown {
+  return {
+    inputs: e.inputs,
+    nodes: e.nodes.map((n) => ({ ...n, ...(n.op === 'const' ? { value: summarize(e, n.id) } : {}) })),
+    output: e.output,
+    effects: e.effects,
+  };
+}
+
+function summarize(e: ExprGraph, id: number): unknown {
+  const t = e.consts.get(id);
+  if (t === undefined) return null;
+  return t.size <= 16 ? t.toArray() : `<${t.dtype}${formatShape(t.shape)}: ${t.size} values>`;
+}
+
+function toJson(g: StreamGraph): unknown {
+  return {
+    input: g.input,
+    bare: g.bare,
+    stages: g.stages.map((s) => (isTracedStage(s) ? { ...s, expr: s.expr === null ? null : exprJson(s.expr) } : s)),
+  };
+}
+
+function esc(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+function toDot(g: StreamGraph): string {
+  const out = ['digraph plan {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];', '  source [label="source", shape=ellipse];'];
+  let prev = 'source';
+  g.stages.forEach((s, i) => {
+    const id = `s${i}`;
+    const broken = isTracedStage(s) && s.expr === null;
+    out.push(`  subgraph cluster_${i} {`, `    label="${esc(stageHeader(s))}";${broken ? ' color=red;' : ''}`);
+    out.push(`    ${id} [label="${esc(`${s.kind}#${s.position}`)}", shape=component];`);
+    if (isTracedStage(s) && s.expr !== null) {
+      const e = s.expr;
+      for (const n of e.nodes) out.push(`    ${id}_n${n.id} [label="${esc(formatNode(n, e.consts.get(n.id)))}"];`);
+      for (const n of e.nodes) for (const inp of n.inputs) out.push(`    ${id}_n${inp} -> ${id}_n${n.id};`);
+      for (const o of outputNodeIds(e.output)) out.push(`    ${id}_n${o} -> ${id} [style=dashed];`);
+    }
+    out.push('  }');
+    out.push(`  ${prev} -> ${id};`);
+    prev = id;
+  });
+  out.push('  sink [label="sink", shape=ellipse];', `  ${prev} -> sink;`, '}');
+  return out.join('\n');
+}

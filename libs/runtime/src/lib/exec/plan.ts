@@ -1,0 +1,171 @@
+import {
+  describeSource, ErrorPolicy, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
+} from '@weir/dataflow';
+import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
+import { buildRunners, TraceCache } from './compile-stages';
+import { makeContext } from './context';
+import { explainPlan } from './explain';
+import { propagate, Schema } from './propagate';
+import { schemaOf } from './schema';
+import { sourceBatches } from './source';
+import type { RunStats, StageRunner } from './stage';
+
+export interface CompileOptions {
+  /** Rows per record batch (default 8192). */
+  readonly batchSize?: number;
+  /** Worker threads for CPU stages (0: the main thread). Only 0 is implemented so far. */
+  readonly workers?: number | 'auto';
+  /** 'cpu' only so far; 'gpu' and 'auto' are accepted and run on the CPU. */
+  readonly device?: 'cpu' | 'gpu' | 'auto';
+  /** Switch optimizer passes off or on by name. */
+  readonly passes?: Readonly<Record<string, boolean>>;
+  /** A stage that cannot be traced is an error instead of a graph break. */
+  readonly fullGraph?: boolean;
+  readonly errors?: ErrorPolicy;
+}
+
+export const DEFAULT_BATCH_SIZE = 8192;
+
+/**
+ * A compiled pipeline. Stages are traced against the input's schema when it is first known (from the data,
+ * or ahead of time by `explain`/`save` when the source can be sampled) and the traces are cached per schema.
+ */
+export class Plan<T = unknown> {
+  private readonly cache: TraceCache = new Map();
+  private lastRunners: StageRunner[] | null = null;
+  private lastSchema: Schema | null = null;
+  /** Counters of the most recent run (rows, batches, skipped and dead-lettered records). */
+  lastStats: RunStats | null = null;
+
+  constructor(
+    readonly operators: readonly OperatorDesc[],
+    readonly source: SourceDesc | null,
+    readonly options: CompileOptions = {},
+    /** A loaded plan's stages (graphs instead of user code), or null for a compiled one. */
+    readonly saved: StreamGraph | null = null,
+  ) {
+    const bs = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(bs) || bs < 1) throw new TypeError(`compile: 'batchSize' is ${JSON.stringify(options.batchSize)}; expected an integer >= 1`);
+  }
+
+  get batchSize(): number {
+    return this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
+  /** Runs the plan, yielding output elements. `input` binds a Transform's source (or replaces the Flow's). */
+  async *run(input?: unknown): AsyncGenerator<T> {
+    for await (const b of this.runBatches(input)) for (const row of batchToRows(b)) yield row as T;
+  }
+
+  async collect(input?: unknown): Promise<T[]> {
+    const out: T[] = [];
+    for await (const x of this.run(input)) out.push(x);
+    return out;
+  }
+
+  /**
+   * Runs the plan batch by batch (the columnar form connectors write from). Pull-based: a batch is read from
+   * the source only when the consumer asks for output, so memory stays bounded by the batch size.
+   */
+  async *runBatches(input?: unknown): AsyncGenerator<ColumnBatch> {
+    const source = input !== undefined ? describeSource(input) : this.source;
+    if (source === null) throw new Error('Plan.run: this plan was compiled from a pipeline(...) with no source; pass the input: plan.run(input)');
+    yield* this.runSourceBatches(sourceBatches(source, this.batchSize));
+  }
+
+  /** Runs the plan over batches already made (the CLI's readers hand these in). */
+  async *runSourceBatches(batches: AsyncIterable<ColumnBatch>): AsyncGenerator<ColumnBatch> {
+    const ctx = makeContext(this.options.errors ?? 'fail');
+    const runners = buildRunners(this.operators, this.saved?.stages ?? null, { fullGraph: this.options.fullGraph === true }, ctx, this.cache);
+    this.lastRunners = runners;
+    this.lastStats = ctx.stats;
+    const push = (from: number, bs: ColumnBatch[]): ColumnBatch[] => {
+      let cur = bs;
+      for (let k = from; k < runners.length && cur.length > 0; k++) {
+        const next: ColumnBatch[] = [];
+        for (const b of cur) if (b.length > 0 && !runners[k].done) next.push(...runners[k].process(b));
+        cur = next;
+      }
+      return cur;
+    };
+    try {
+      let stoppedAt = -1;
+      for await (const b of batches) {
+        ctx.stats.rowsIn += b.length;
+        ctx.stats.batches++;
+        if (this.lastSchema === null && b.length > 0) this.lastSchema = { fields: schemaOf(b), bare: b.bare };
+        for (const out of push(0, [b])) {
+          ctx.stats.rowsOut += out.length;
+          yield out;
+        }
+        stoppedAt = runners.findIndex((r) => r.done);
+        if (stoppedAt >= 0) break;
+      }
+      // Flush in order; stages before one that is done (take) are not flushed: it accepts nothing more.
+      for (let k = Math.max(stoppedAt, 0); k < runners.length; k++) {
+        for (const out of push(k + 1, runners[k].finish())) {
+          ctx.stats.rowsOut += out.length;
+          yield out;
+        }
+      }
+    } finally {
+      ctx.close();
+    }
+    if (ctx.stats.skipped > 0) {
+      warn('WeirSkippedRecords', `Weir: ${ctx.stats.skipped} record(s) failed and were skipped by the 'skip' error policy`);
+    }
+  }
+
+  /**
+   * The stream graph with each stage's traced expression graph (or its graph-break reason). Traces from the
+   * most recent run; before any run, traces ahead of time from a sample of the bound source when it is an
+   * in-memory array (reading nothing else).
+   */
+  graph(): StreamGraph {
+    if (this.saved !== null && this.lastRunners === null) return this.saved;
+    if (this.lastRunners === null && this.lastSchema === null) this.sampleSchema();
+    const stages: StageIR[] = this.lastRunners !== null ? this.lastRunners.flatMap((r) => r.describe()) : this.staticStages();
+    const s = this.lastSchema;
+    return { input: s?.fields ?? [], bare: s?.bare ?? false, stages };
+  }
+
+  explain(format: 'text' | 'dot' | 'json' = 'text'): string {
+    return explainPlan(this.graph(), format, this.batchSize);
+  }
+
+  private sampleSchema(): void {
+    const src = this.source;
+    if (src === null || src.kind !== 'iterable' || !Array.isArray(src.value) || src.value.length === 0) return;
+    const rows = (src.value as unknown[]).slice(0, this.batchSize);
+    const b = rowsToBatch(rows, new Float64Array(rows.length));
+    this.lastSchema = { fields: schemaOf(b), bare: b.bare };
+  }
+
+  /** Stages traced ahead of time from the known input schema (no data runs). */
+  private staticStages(): StageIR[] {
+    if (this.lastSchema !== null) propagate(this.operators, this.lastSchema, this.cache);
+    const ctx = makeContext('fail');
+    const runners = buildRunners(this.operators, null, { fullGraph: false }, ctx, this.cache);
+    return runners.flatMap((r) => r.describe()).map((ir) => {
+      if (!('expr' in ir) || ir.expr !== null) return ir;
+      const hit = [...this.cache.entries()].find(([k]) => k.startsWith(`${ir.position}|`));
+      if (hit === undefined) return ir;
+      const tr = hit[1];
+      return 'expr' in tr ? { ...ir, expr: tr.expr, breakReason: undefined } : { ...ir, breakReason: tr.breakReason };
+    });
+  }
+}
+
+/**
+ * Compiles a Flow or a Transform into a Plan.
+ *
+ * ```ts
+ * const plan = compile(pipeline(map((r) => ({ y: ops.mul(r.x, 2) }))), { batchSize: 1024 });
+ * for await (const r of plan.run(records)) console.log(r.y);
+ * ```
+ */
+export function compile<T = unknown>(flowOrTransform: Flow<T> | Transform<any, T>, options: CompileOptions = {}): Plan<T> {
+  if (isFlow(flowOrTransform)) return new Plan<T>(flowOrTransform.operators, flowOrTransform.source, options);
+  if (isTransform(flowOrTransform)) return new Plan<T>(flowOrTransform.operators, null, options);
+  throw new TypeError(`compile: expected a Flow (from(...).pipe(...)) or a Transform (pipeline(...)); got ${typeof flowOrTransform}`);
+}

@@ -1,0 +1,77 @@
+import { ExprGraph, FieldType, OperatorDesc, OutSpec } from '@weir/dataflow';
+import { BARE } from './batch';
+import { seedFields, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
+import { schemaKey } from './schema';
+
+export interface Schema {
+  readonly fields: readonly FieldType[];
+  readonly bare: boolean;
+}
+
+/**
+ * Traces the chain ahead of running it, as far as schemas can be known statically: each traced stage's
+ * output schema follows from its graph. Fills `cache` (position|schema -> trace) so the run reuses the traces.
+ * Stages after one whose output is only known at run time (a graph break, a window) are traced when data
+ * reaches them.
+ */
+export function propagate(ops: readonly OperatorDesc[], input: Schema, cache: Map<string, TraceResult>): void {
+  let schema: Schema | null = input;
+  ops.forEach((o, position) => {
+    if (schema === null) return;
+    const k = `${position}|${schemaKey(schema.fields, schema.bare)}`;
+    switch (o.kind) {
+      case 'map': {
+        const tr = cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        cache.set(k, tr);
+        schema = 'expr' in tr ? outputSchema(tr.expr, schema) : null;
+        break;
+      }
+      case 'filter':
+      case 'keyBy': {
+        const tr = cache.get(k) ?? (o.kind === 'filter' && o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        cache.set(k, tr);
+        break;
+      }
+      case 'scan':
+      case 'reduce': {
+        const tr = cache.get(k) ?? traceStepFn(o.fn, o.seed, schema.fields, schema.bare);
+        cache.set(k, tr);
+        const acc = seedFields(o.seed);
+        schema = acc === null ? null : { fields: acc, bare: acc.length === 1 && acc[0].name === BARE };
+        break;
+      }
+      case 'take': case 'skip': case 'tap':
+        break;
+      default:
+        schema = null;
+    }
+  });
+}
+
+/** The schema of a traced map's output. */
+export function outputSchema(g: ExprGraph, input: Schema): Schema | null {
+  const field = (name: string, o: OutSpec): FieldType | null => {
+    if (o.kind === 'node') {
+      const n = g.nodes[o.id];
+      if (n.shape.includes(null)) return null;
+      if (n.shape.length === 0) return n.dtype === 'bool' ? { name, kind: 'boolean', dtype: 'bool' } : { name, kind: 'number', dtype: n.dtype };
+      return { name, kind: 'tensor', dtype: n.dtype, shape: n.shape as number[] };
+    }
+    if (o.kind === 'passthrough') {
+      const f = input.fields[o.input];
+      return f === undefined ? null : { ...f, name };
+    }
+    if (o.kind === 'value') {
+      if (typeof o.value === 'number') return { name, kind: 'number', dtype: 'float64' };
+      if (typeof o.value === 'boolean') return { name, kind: 'boolean', dtype: 'bool' };
+      return { name, kind: typeof o.value === 'string' ? 'string' : 'other' };
+    }
+    return null;
+  };
+  if (g.output.kind === 'record') {
+    const fields = g.output.fields.map(([k, o]) => field(k, o));
+    return fields.every((f) => f !== null) ? { fields: fields as FieldType[], bare: false } : null;
+  }
+  const f = field(BARE, g.output);
+  return f === null ? null : { fields: [f], bare: true };
+}

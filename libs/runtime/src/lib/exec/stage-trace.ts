@@ -1,0 +1,79 @@
+import { ExprGraph, FieldType, isTensor, OutSpec, Tensor, TracerConversionError, traceGraph, UntraceableOutputError } from '@weir/dataflow';
+import { BARE } from './batch';
+import { inputSpecs } from './schema';
+
+export type TraceResult = { readonly expr: ExprGraph } | { readonly breakReason: string };
+
+/**
+ * Traces a per-element callback `f(x, index)` for rows of `fields`. A callback that cannot be traced is not a
+ * failure: the result names the reason, and the stage runs per element (a graph break).
+ */
+export function traceRowFn(f: (x: any, i: number) => unknown, fields: readonly FieldType[], bare: boolean): TraceResult {
+  return guard(() =>
+    traceGraph(inputSpecs(fields), (values) => [bare ? values[0] : rowOf(fields, values), 0], f as (...a: unknown[]) => unknown),
+  );
+}
+
+/** The seed of a scan/reduce as tracing inputs: numbers and tensors, or a flat record of them. */
+export function seedFields(seed: unknown): FieldType[] | null {
+  const one = (name: string, v: unknown): FieldType | null =>
+    typeof v === 'number' ? { name, kind: 'number', dtype: 'float64' }
+      : typeof v === 'boolean' ? { name, kind: 'boolean', dtype: 'bool' }
+        : isTensor(v) ? { name, kind: 'tensor', dtype: v.dtype, shape: v.shape } : null;
+  if (typeof seed === 'object' && seed !== null && !isTensor(seed) && !Array.isArray(seed)) {
+    const fields = Object.entries(seed).map(([k, v]) => one(k, v));
+    return fields.every((f) => f !== null) ? (fields as FieldType[]) : null;
+  }
+  const f = one(BARE, seed);
+  return f === null ? null : [f];
+}
+
+/** Traces `f(acc, x, key)` with the accumulator's fields first, then the row's. */
+export function traceStepFn(
+  f: (acc: any, x: any, key?: unknown) => unknown, seed: unknown, fields: readonly FieldType[], bare: boolean,
+): TraceResult {
+  const acc = seedFields(seed);
+  if (acc === null) return { breakReason: 'its seed is not a number, boolean, tensor or flat record of them' };
+  const accBare = acc.length === 1 && acc[0].name === BARE;
+  return guard(() =>
+    traceGraph(
+      [...inputSpecs(acc, 'acc.'), ...inputSpecs(fields)],
+      (values) => {
+        const a = values.slice(0, acc.length);
+        const x = values.slice(acc.length);
+        return [accBare ? a[0] : rowOf(acc, a), bare ? x[0] : rowOf(fields, x), undefined];
+      },
+      f as (...a: unknown[]) => unknown,
+    ),
+  );
+}
+
+function rowOf(fields: readonly FieldType[], values: unknown[]): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  fields.forEach((f, i) => (r[f.name] = values[i]));
+  return r;
+}
+
+function guard(trace: () => ExprGraph): TraceResult {
+  try {
+    const expr = trace();
+    const bad = unsupportedOutput(expr.output);
+    return bad === null ? { expr } : { breakReason: bad };
+  } catch (e) {
+    if (e instanceof TracerConversionError || e instanceof UntraceableOutputError) return { breakReason: e.message };
+    // Anything else thrown while tracing (a library call on a tracer, a TypeError...) also means "run it per
+    // element"; if it is a real bug in the callback, running it per element reports it with the element.
+    return { breakReason: `tracing threw: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Stages emit records or bare values; nested arrays of tensors per row are not columns. */
+function unsupportedOutput(o: OutSpec): string | null {
+  if (o.kind === 'array') return 'it returns an array per element (a variable-length value is not a column)';
+  if (o.kind === 'record') {
+    for (const [k, v] of o.fields) if (v.kind === 'array' || v.kind === 'record') return `its output field '${k}' is a nested ${v.kind}`;
+  }
+  return null;
+}
+
+export type { Tensor };
