@@ -64,3 +64,5 @@ export type { ArrowWriter, ByteSource, IpcFormat, WriteArrowOptions } from './li
 export { createArrowWriter, readArrowBatches, readArrowFile, writeArrowFile } from './lib/arrow/ipc';
 export type { WeirWarning } from './lib/core/warn';
 export { setWarningHandler, warn } from './lib/core/warn';
+export type { ExprOptimizer, OptimizeOptions, OptimizeResult, PassRecord } from './lib/ir/optimize-hook';
+export { optimizeExpr, setExprOptimizer } from './lib/ir/optimize-hook';

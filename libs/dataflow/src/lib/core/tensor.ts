@@ -15,6 +15,8 @@ export type NestedArray = number | boolean | NestedArray[];
  * t.add(1).toArray(); // [[2, 3], [4, 5]]
  * ```
  */
+// Declaration merging with the TensorMethods interface below is how the op methods get their types.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor {
   readonly rank: number;
   readonly size: number;

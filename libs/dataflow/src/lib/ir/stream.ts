@@ -1,4 +1,5 @@
 import type { ExprGraph } from './expr';
+import type { PassRecord } from './optimize-hook';
 
 /**
  * The stream-level IR: the compiled pipeline as a chain of stages, each an operator from the Flow with its
@@ -30,6 +31,9 @@ export interface TracedStage {
   readonly seed?: unknown;
   /** Stages after a keyBy keep state per key. */
   readonly keyed?: boolean;
+  /** The graph as traced, and what each optimizer pass that changed it did (for explain; not saved). */
+  readonly traced?: ExprGraph;
+  readonly passLog?: readonly PassRecord[];
 }
 
 /** The schema of a stream between stages: field name ('' for a bare element) to its type. */

@@ -4,6 +4,7 @@ import { isTensor, Tensor } from '../core/tensor';
 import { isSymbolic } from '../ops/engine';
 import { warn } from '../core/warn';
 import type { ExprGraph, InputSpec } from '../ir/expr';
+import { optimizeExpr, PassRecord } from '../ir/optimize-hook';
 import { formatExprGraph } from '../ir/format';
 import { prepareGraph, PreparedGraph } from './interpret';
 import { traceGraph } from './trace';
@@ -33,6 +34,8 @@ export interface FnOptions {
   readonly inputSignature?: readonly TensorSpec[];
   /** The name used in explain() and warnings (default: the function's name). */
   readonly name?: string;
+  /** Switch optimizer passes off or on by name (the runtime installs the optimizer). */
+  readonly passes?: Readonly<Record<string, boolean>>;
 }
 
 export type CompiledFunction<F extends (...args: any[]) => any> = F & {
@@ -51,6 +54,8 @@ type ArgSig =
 interface Trace {
   readonly key: string;
   readonly sigs: readonly ArgSig[];
+  readonly traced: ExprGraph;
+  readonly log: readonly PassRecord[];
   readonly prepared: PreparedGraph;
 }
 
@@ -103,7 +108,8 @@ export function fn<F extends (...args: any[]) => any>(f: F, options: FnOptions =
         positions.forEach((p, j) => (full[p] = tracers[j]));
         return full;
       }, f as (...a: unknown[]) => unknown);
-      trace = { key, sigs, prepared: prepareGraph(graph) };
+      const optimized = optimizeExpr(graph, { passes: options.passes });
+      trace = { key, sigs, traced: graph, log: optimized.log, prepared: prepareGraph(optimized.graph) };
       traces.set(key, trace);
       traceCount++;
     }
@@ -124,12 +130,19 @@ export function fn<F extends (...args: any[]) => any>(f: F, options: FnOptions =
     explain: {
       value: () =>
         [...traces.values()]
-          .map((t) => `fn ${name}${formatSignature(t.sigs, paramNames)}\n${formatExprGraph(t.prepared.graph)}`)
+          .map((t) => explainTrace(name + formatSignature(t.sigs, paramNames), t))
           .join('\n\n') || `fn ${name}: not traced yet (call it once)`,
     },
     name: { value: name },
   });
   return call as CompiledFunction<F>;
+}
+
+function explainTrace(title: string, t: Trace): string {
+  if (t.log.length === 0) return `fn ${title}\n${formatExprGraph(t.prepared.graph)}`;
+  const parts = [`fn ${title}, as traced (${t.traced.nodes.length} nodes):`, formatExprGraph(t.traced)];
+  for (const r of t.log) parts.push(`after ${r.pass}: ${r.summary}`, formatExprGraph(r.after));
+  return parts.join('\n');
 }
 
 function signatureOf(

@@ -1,5 +1,5 @@
 import {
-  batch as batchOp, ExprGraph, filter as filterOp, FieldType, keyBy as keyByOp, map as mapOp, normalizeElement, OperatorDesc,
+  batch as batchOp, ExprGraph, optimizeExpr, filter as filterOp, flatMap as flatMapOp, FieldType, keyBy as keyByOp, map as mapOp, normalizeElement, OperatorDesc,
   opOf, PipelineError, reduce as reduceOp, scan as scanOp, skip as skipOp, StageIR, take as takeOp, window as windowOp,
 } from '@weir/dataflow';
 import { BARE, ColumnBatch, batchToRows, rowsToBatch } from './batch';
@@ -12,6 +12,14 @@ import { truthy, vectorFilter, vectorMap } from './vector-stages';
 
 export interface CompileSettings {
   readonly fullGraph: boolean;
+  readonly passes?: Readonly<Record<string, boolean>>;
+}
+
+/** A trace with the optimizer's passes applied (and their log kept for explain). */
+export function optimizedTrace(tr: TraceResult, settings: CompileSettings): TraceResult {
+  if (!('expr' in tr) || 'traced' in tr) return tr;
+  const r = optimizeExpr(tr.expr, { passes: settings.passes });
+  return { expr: r.graph, traced: tr.expr, passLog: r.log };
 }
 
 /** Traces shared by every run of a plan, keyed by stage position and input schema (traces are immutable). */
@@ -75,7 +83,7 @@ function rowStage(
       checkSavedInputs(label, savedExpr, fields, b.bare);
       tr = { expr: savedExpr };
     } else {
-      tr = cache.get(k) ?? (op.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(op.fn, fields, b.bare));
+      tr = cache.get(k) ?? optimizedTrace(op.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(op.fn, fields, b.bare), settings);
       cache.set(k, tr);
     }
     if ('breakReason' in tr) {
@@ -84,7 +92,7 @@ function rowStage(
       run = (batch) => perElement(label, op.kind, batch, ctx, (row) => op.fn(row, index++));
     } else {
       const g = tr.expr;
-      ir = { kind: op.kind, position, expr: g };
+      ir = { kind: op.kind, position, expr: g, ...('traced' in tr ? { traced: tr.traced, passLog: tr.passLog } : {}) };
       const names = g.inputs.map((s) => (b.bare ? BARE : s.name));
       const perRow = savedExpr !== null ? (() => { const f = graphRowFn(g, label); return (row: unknown) => f(row); })() : perRowUser;
       run = op.kind === 'map' ? vectorMap(label, g, names, ctx, perRow) : vectorFilter(label, g, names, ctx, perRow);
@@ -223,11 +231,13 @@ function traceSegment(
     const label = `${o.kind}#${position}`;
     const k = `${position}|${schemaKey(fields, bare)}`;
     const unknownReason = 'its input schema is only known at run time (it follows a stage that reshapes records)';
-    const traced = (tr: TraceResult | null, make: (g: ExprGraph) => OperatorDesc, extra: Partial<StageIR> = {}): void => {
+    const traced = (raw: TraceResult | null, make: (g: ExprGraph) => OperatorDesc, extra: Partial<StageIR> = {}): void => {
+      const tr = raw === null ? null : optimizedTrace(raw, settings);
       if (tr !== null) cache.set(k, tr);
       if (tr !== null && 'expr' in tr) {
         outOps.push(make(tr.expr));
-        irs.push({ kind: o.kind, position, expr: tr.expr, keyed, ...extra } as StageIR);
+        const log = 'traced' in tr ? { traced: tr.traced, passLog: tr.passLog } : {};
+        irs.push({ kind: o.kind, position, expr: tr.expr, keyed, ...extra, ...log } as StageIR);
       } else {
         const reason = tr === null ? unknownReason : tr.breakReason;
         if (settings.fullGraph && tr !== null) throw breakError(label, reason);
@@ -253,6 +263,13 @@ function traceSegment(
         const tr = schemaKnown ? cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, fields, bare)) : null;
         traced(tr, (g) => (o.kind === 'map' ? mapOp(graphRowFn(g, label)) : filterOp(graphRowFn(g, label))));
         if (o.kind === 'map') schemaKnown = false;
+        break;
+      }
+      case 'flatMap': {
+        // A flatMap whose callback returns a fixed-length array traces; its graph runs per element.
+        const tr = schemaKnown ? cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, fields, bare, true)) : null;
+        traced(tr, (g) => flatMapOp(graphRowFn(g, label) as (x: unknown) => unknown[]));
+        schemaKnown = false;
         break;
       }
       case 'take': case 'skip': case 'tap':
@@ -287,6 +304,7 @@ function fromSaved(saved: readonly StageIR[]): { ops: OperatorDesc[]; irs: Stage
         if (s.kind === 'reduce') return reduceOp(graphStepFn(g, label), s.seed);
         if (s.kind === 'map') return mapOp(graphRowFn(g, label));
         if (s.kind === 'filter') return filterOp(graphRowFn(g, label));
+        if (s.kind === 'flatMap') return flatMapOp(graphRowFn(g, label) as (x: unknown) => unknown[]);
         throw new Error(`Stage ${label} cannot run from a saved plan`);
       }
     }

@@ -30,7 +30,12 @@ export function explainPlan(g: StreamGraph, format: 'text' | 'dot' | 'json', bat
   for (const s of g.stages) {
     lines.push('');
     lines.push(`stage ${stageHeader(s)}`);
-    if (isTracedStage(s) && s.expr !== null) lines.push(formatExprGraph(s.expr, '    '));
+    if (isTracedStage(s) && s.expr !== null) {
+      if (s.traced !== undefined && s.passLog !== undefined && s.passLog.length > 0) {
+        lines.push(`    as traced (${s.traced.nodes.length} nodes):`, formatExprGraph(s.traced, '      '));
+        for (const r of s.passLog) lines.push(`    after ${r.pass}: ${r.summary}`, formatExprGraph(r.after, '      '));
+      } else lines.push(formatExprGraph(s.expr, '    '));
+    }
     if (isTracedStage(s) && s.expr === null && s.breakReason) lines.push(`    reason: ${s.breakReason}`);
   }
   const breaks = g.stages.filter((s) => isTracedStage(s) && s.expr === null && s.breakReason);
@@ -59,7 +64,16 @@ function toJson(g: StreamGraph): unknown {
   return {
     input: g.input,
     bare: g.bare,
-    stages: g.stages.map((s) => (isTracedStage(s) ? { ...s, expr: s.expr === null ? null : exprJson(s.expr) } : s)),
+    stages: g.stages.map((s) => {
+      if (!isTracedStage(s)) return s;
+      const { traced, passLog, ...rest } = s;
+      return {
+        ...rest,
+        expr: s.expr === null ? null : exprJson(s.expr),
+        ...(traced !== undefined ? { traced: exprJson(traced) } : {}),
+        ...(passLog !== undefined ? { passes: passLog.map((r) => ({ pass: r.pass, summary: r.summary })) } : {}),
+      };
+    }),
   };
 }
 

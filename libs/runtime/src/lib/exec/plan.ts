@@ -2,7 +2,7 @@ import {
   describeSource, ErrorPolicy, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
 } from '@weir/dataflow';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
-import { buildRunners, TraceCache } from './compile-stages';
+import { buildRunners, CompileSettings, optimizedTrace, TraceCache } from './compile-stages';
 import { makeContext } from './context';
 import { explainPlan } from './explain';
 import { propagate, Schema } from './propagate';
@@ -76,7 +76,7 @@ export class Plan<T = unknown> {
   /** Runs the plan over batches already made (the CLI's readers hand these in). */
   async *runSourceBatches(batches: AsyncIterable<ColumnBatch>): AsyncGenerator<ColumnBatch> {
     const ctx = makeContext(this.options.errors ?? 'fail');
-    const runners = buildRunners(this.operators, this.saved?.stages ?? null, { fullGraph: this.options.fullGraph === true }, ctx, this.cache);
+    const runners = buildRunners(this.operators, this.saved?.stages ?? null, this.settings(), ctx, this.cache);
     this.lastRunners = runners;
     this.lastStats = ctx.stats;
     const push = (from: number, bs: ColumnBatch[]): ColumnBatch[] => {
@@ -133,6 +133,10 @@ export class Plan<T = unknown> {
     return explainPlan(this.graph(), format, this.batchSize);
   }
 
+  private settings(): CompileSettings {
+    return { fullGraph: this.options.fullGraph === true, passes: this.options.passes };
+  }
+
   private sampleSchema(): void {
     const src = this.source;
     if (src === null || src.kind !== 'iterable' || !Array.isArray(src.value) || src.value.length === 0) return;
@@ -143,15 +147,15 @@ export class Plan<T = unknown> {
 
   /** Stages traced ahead of time from the known input schema (no data runs). */
   private staticStages(): StageIR[] {
-    if (this.lastSchema !== null) propagate(this.operators, this.lastSchema, this.cache);
+    if (this.lastSchema !== null) propagate(this.operators, this.lastSchema, this.cache, (tr) => optimizedTrace(tr, this.settings()));
     const ctx = makeContext('fail');
-    const runners = buildRunners(this.operators, null, { fullGraph: false }, ctx, this.cache);
+    const runners = buildRunners(this.operators, null, { ...this.settings(), fullGraph: false }, ctx, this.cache);
     return runners.flatMap((r) => r.describe()).map((ir) => {
       if (!('expr' in ir) || ir.expr !== null) return ir;
       const hit = [...this.cache.entries()].find(([k]) => k.startsWith(`${ir.position}|`));
       if (hit === undefined) return ir;
       const tr = hit[1];
-      return 'expr' in tr ? { ...ir, expr: tr.expr, breakReason: undefined } : { ...ir, breakReason: tr.breakReason };
+      return 'expr' in tr ? { ...ir, expr: tr.expr, breakReason: undefined, traced: tr.traced, passLog: tr.passLog } : { ...ir, breakReason: tr.breakReason };
     });
   }
 }

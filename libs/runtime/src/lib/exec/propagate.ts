@@ -14,27 +14,29 @@ export interface Schema {
  * Stages after one whose output is only known at run time (a graph break, a window) are traced when data
  * reaches them.
  */
-export function propagate(ops: readonly OperatorDesc[], input: Schema, cache: Map<string, TraceResult>): void {
+export function propagate(
+  ops: readonly OperatorDesc[], input: Schema, cache: Map<string, TraceResult>, optimize: (tr: TraceResult) => TraceResult = (tr) => tr,
+): void {
   let schema: Schema | null = input;
   ops.forEach((o, position) => {
     if (schema === null) return;
     const k = `${position}|${schemaKey(schema.fields, schema.bare)}`;
     switch (o.kind) {
       case 'map': {
-        const tr = cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        const tr = cache.get(k) ?? optimize(o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
         schema = 'expr' in tr ? outputSchema(tr.expr, schema) : null;
         break;
       }
       case 'filter':
       case 'keyBy': {
-        const tr = cache.get(k) ?? (o.kind === 'filter' && o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        const tr = cache.get(k) ?? optimize(o.kind === 'filter' && o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
         break;
       }
       case 'scan':
       case 'reduce': {
-        const tr = cache.get(k) ?? traceStepFn(o.fn, o.seed, schema.fields, schema.bare);
+        const tr = cache.get(k) ?? optimize(traceStepFn(o.fn, o.seed, schema.fields, schema.bare));
         cache.set(k, tr);
         const acc = seedFields(o.seed);
         schema = acc === null ? null : { fields: acc, bare: acc.length === 1 && acc[0].name === BARE };

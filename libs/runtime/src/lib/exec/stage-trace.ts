@@ -1,16 +1,19 @@
-import { ExprGraph, FieldType, isTensor, OutSpec, Tensor, TracerConversionError, traceGraph, UntraceableOutputError } from '@weir/dataflow';
+import { ExprGraph, PassRecord, FieldType, isTensor, OutSpec, Tensor, TracerConversionError, traceGraph, UntraceableOutputError } from '@weir/dataflow';
 import { BARE } from './batch';
 import { inputSpecs } from './schema';
 
-export type TraceResult = { readonly expr: ExprGraph } | { readonly breakReason: string };
+export type TraceResult =
+  | { readonly expr: ExprGraph; readonly traced?: ExprGraph; readonly passLog?: readonly PassRecord[] }
+  | { readonly breakReason: string };
 
 /**
  * Traces a per-element callback `f(x, index)` for rows of `fields`. A callback that cannot be traced is not a
  * failure: the result names the reason, and the stage runs per element (a graph break).
  */
-export function traceRowFn(f: (x: any, i: number) => unknown, fields: readonly FieldType[], bare: boolean): TraceResult {
-  return guard(() =>
-    traceGraph(inputSpecs(fields), (values) => [bare ? values[0] : rowOf(fields, values), 0], f as (...a: unknown[]) => unknown),
+export function traceRowFn(f: (x: any, i: number) => unknown, fields: readonly FieldType[], bare: boolean, arrayOutput = false): TraceResult {
+  return guard(
+    () => traceGraph(inputSpecs(fields), (values) => [bare ? values[0] : rowOf(fields, values), 0], f as (...a: unknown[]) => unknown),
+    arrayOutput,
   );
 }
 
@@ -54,10 +57,14 @@ function rowOf(fields: readonly FieldType[], values: unknown[]): Record<string, 
   return r;
 }
 
-function guard(trace: () => ExprGraph): TraceResult {
+function guard(trace: () => ExprGraph, arrayOutput = false): TraceResult {
   try {
     const expr = trace();
-    const bad = unsupportedOutput(expr.output);
+    const bad = arrayOutput
+      ? expr.output.kind !== 'array'
+        ? 'it does not return an array'
+        : expr.output.items.map(unsupportedOutput).find((r) => r !== null) ?? null
+      : unsupportedOutput(expr.output);
     return bad === null ? { expr } : { breakReason: bad };
   } catch (e) {
     if (e instanceof TracerConversionError || e instanceof UntraceableOutputError) return { breakReason: e.message };

@@ -72,16 +72,20 @@ const elementwise: Rule = (n, args, ins, rows) => {
 const KIND_RULES: Partial<Record<string, Rule>> = {
   elementwise,
   view: (n, [x], _ins, rows) => op('reshape', [x.t], { shape: [rows, ...known(n.shape)] }),
-  reduction: (n, [x], ins, rows) => {
+  // Reductions (and fused producer+reduction ops, whose extra inputs broadcast against the first): the
+  // reduced axes shift by one past the batch dimension; every other attr is kept.
+  reduction: (n, args, ins, rows) => {
     const { axes, keepDims } = normalized(n, ins) as { axes: number[]; keepDims: boolean };
     const rank = ins[0].shape.length;
+    const [x] = args;
     if ((n.op === 'argmax' || n.op === 'argmin') && n.attrs.axis == null) {
       if (rank === 0) return new Tensor('int32', [rows], new Int32Array(rows));
       return op(n.op, [op('reshape', [x.t], { shape: [rows, -1] })], { axis: 1 });
     }
-    if (axes.length === 0) return op('reshape', [op('cast', [x.t], { dtype: n.dtype })], { shape: [rows, ...known(n.shape)] });
+    if (axes.length === 0 && args.length === 1) return op('reshape', [op('cast', [x.t], { dtype: n.dtype })], { shape: [rows, ...known(n.shape)] });
     const physical = axes.map((a) => a + 1);
-    return op(n.op, [x.t], { axis: n.op === 'argmax' || n.op === 'argmin' ? physical[0] : physical, keepDims });
+    const lifted = args.map((a, i) => lift(a, known(ins[i].shape), rank, rows));
+    return op(n.op, lifted, { ...n.attrs, axis: n.op === 'argmax' || n.op === 'argmin' ? physical[0] : physical, keepDims });
   },
   matmul: (n, [a, b], ins, rows) => {
     const sa = known(ins[0].shape);

@@ -31,14 +31,17 @@ export function flatMap<I, O>(f: (x: I, index: number) => Iterable<O> | ArrayLik
   return Object.freeze({ kind: 'flatMap', fn: f });
 }
 
-/** `scan(f, seed)`: emits each running accumulator; per key after keyBy. */
-export function scan<A, I>(f: (acc: A, x: I, key?: unknown) => A, seed: A): ScanOp {
+/**
+ * `scan(f, seed)`: emits each running accumulator; per key after keyBy. f may return a rank-0 tensor for a
+ * number accumulator (it is normalized to a number between elements).
+ */
+export function scan<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A): ScanOp {
   checkFn('scan', f);
   return Object.freeze({ kind: 'scan', fn: f, seed });
 }
 
 /** `reduce(f, seed)`: emits the final accumulator when the input ends; one per key after keyBy. */
-export function reduce<A, I>(f: (acc: A, x: I, key?: unknown) => A, seed: A): ReduceOp {
+export function reduce<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A): ReduceOp {
   checkFn('reduce', f);
   return Object.freeze({ kind: 'reduce', fn: f, seed });
 }
