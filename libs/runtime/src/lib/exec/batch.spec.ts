@@ -1,0 +1,45 @@
+import { tensor, Tensor } from '@weir/dataflow';
+import { batchToRows, compact, rowsToBatch } from './batch';
+
+describe('column batches', () => {
+  const src = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
+
+  it('round-trips records: tensors, numbers, booleans and strings', () => {
+    const rows = [
+      { id: 'a', x: tensor([1, 2]), n: 1.5, ok: true },
+      { id: 'b', x: tensor([3, 4]), n: -2, ok: false },
+    ];
+    const b = rowsToBatch(rows, src(2));
+    expect(b.bare).toBe(false);
+    expect(b.columns.get('x')).toMatchObject({ kind: 'tensor' });
+    expect((b.columns.get('x') as { tensor: Tensor }).tensor.shape).toEqual([2, 2]);
+    expect(b.columns.get('n')).toMatchObject({ kind: 'number' });
+    expect(b.columns.get('ok')).toMatchObject({ kind: 'boolean' });
+    expect(b.columns.get('id')).toMatchObject({ kind: 'values' });
+    const back = batchToRows(b) as typeof rows;
+    expect(back.map((r) => ({ ...r, x: r.x.toArray() }))).toEqual(rows.map((r) => ({ ...r, x: r.x.toArray() })));
+  });
+
+  it('reads tensor fields as zero-copy views of the column', () => {
+    const b = rowsToBatch([{ x: tensor([1, 2]) }, { x: tensor([3, 4]) }], src(2));
+    const col = (b.columns.get('x') as { tensor: Tensor }).tensor;
+    const rows = batchToRows(b) as { x: Tensor }[];
+    expect(rows[1].x.data.buffer).toBe(col.data.buffer);
+    expect(rows[1].x.toArray()).toEqual([3, 4]);
+  });
+
+  it('keeps mixed or ragged fields as plain values rather than failing', () => {
+    const b = rowsToBatch([{ v: 1 }, { v: 'two' }, { v: tensor([1]) }], src(3));
+    expect(b.columns.get('v')).toMatchObject({ kind: 'values' });
+    const r = rowsToBatch([{ t: tensor([1]) }, { t: tensor([1, 2]) }], src(2));
+    expect(r.columns.get('t')).toMatchObject({ kind: 'values' });
+  });
+
+  it('handles bare elements and compaction with source indices', () => {
+    const b = rowsToBatch([5, 6, 7, 8], Float64Array.from([10, 11, 12, 13]));
+    expect(b.bare).toBe(true);
+    const c = compact(b, [1, 0, 0, 1]);
+    expect(batchToRows(c)).toEqual([5, 8]);
+    expect(Array.from(c.src)).toEqual([10, 13]);
+  });
+});
