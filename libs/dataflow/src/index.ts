@@ -48,7 +48,7 @@ export type { CompiledFunction, FnOptions, TensorSpec } from './lib/trace/fn';
 export { fn, runsEagerly, setRunEagerly, spec } from './lib/trace/fn';
 export type { FieldType, StageIR, StreamGraph, TracedStage } from './lib/ir/stream';
 export { isTracedStage } from './lib/ir/stream';
-export { normalizeElement } from './lib/flow/normalize';
+export { normalizeElement, predicateValue } from './lib/flow/normalize';
 export type { FieldKind, FieldSchema, FieldValue, WeirRecord, WeirSchema } from './lib/arrow/schema';
 export {
   EXTENSION_METADATA_KEY, EXTENSION_NAME_KEY, TENSOR_EXTENSION_NAME, WEIR_KIND_KEY, arrowTypeOf, dtypeOfArrowType,
@@ -66,3 +66,5 @@ export type { WeirWarning } from './lib/core/warn';
 export { setWarningHandler, warn } from './lib/core/warn';
 export type { ExprOptimizer, OptimizeOptions, OptimizeResult, PassRecord } from './lib/ir/optimize-hook';
 export { optimizeExpr, setExprOptimizer } from './lib/ir/optimize-hook';
+export { INLINE_CONSTANT_LIMIT, UnsaveablePlanError, loadPlanFile, savePlanFile, serializePlan } from './lib/ir/serialize';
+export { PLAN_FORMAT, PLAN_FORMAT_VERSION, PlanFormatError, deserializePlan, validatePlan } from './lib/ir/validate';

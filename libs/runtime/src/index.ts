@@ -3,7 +3,7 @@
 import '@weir/kernels-cpu';
 
 export type { CompileOptions } from './lib/exec/plan';
-export { DEFAULT_BATCH_SIZE, Plan, compile } from './lib/exec/plan';
+export { DEFAULT_BATCH_SIZE, Plan, compile, loadPlan } from './lib/exec/plan';
 export type { CollectOptions } from './lib/collect';
 export { collect } from './lib/collect';
 export type { Column, ColumnBatch } from './lib/exec/batch';

@@ -119,7 +119,8 @@ function resolveOperands(name: string, args: readonly OpArg[], promoteSet: 'all'
       const dt = !inSet(i) ? weakDType(a) : strong !== null ? promoteWeak(strong, a) : anyWeakFloat ? 'float64' : weakDType(a);
       return scalar(a, dt);
     }
-    if (isSymbolic(a) && a.weak) {
+    // An explicit cast takes its input as it is (and the cast inserted here must not recurse).
+    if (isSymbolic(a) && a.weak && inSet(i) && name !== 'cast') {
       // A weak symbolic number (a record's number field) is treated as a fractional weak value.
       const dt = strong !== null ? promoteWeak(strong, 0.5) : 'float64';
       return dt === a.dtype ? a : (runOp('cast', [a], { dtype: dt }) as Symbolic);

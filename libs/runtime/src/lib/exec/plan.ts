@@ -1,5 +1,5 @@
 import {
-  describeSource, ErrorPolicy, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
+  describeSource, ErrorPolicy, loadPlanFile, savePlanFile, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
 } from '@weir/dataflow';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
 import { buildRunners, CompileSettings, optimizedTrace, TraceCache } from './compile-stages';
@@ -133,6 +133,19 @@ export class Plan<T = unknown> {
     return explainPlan(this.graph(), format, this.batchSize);
   }
 
+  /**
+   * Writes the plan as a versioned file (JSON for the graph, Arrow IPC for large constants) that `loadPlan`
+   * runs with no user code. Its stages must be traced: the plan must have run once, or have a sampleable
+   * in-memory source. A graph break cannot be saved (it is user code), and the error names it.
+   */
+  async save(path: string): Promise<void> {
+    const g = this.graph();
+    if (g.input.length === 0) {
+      throw new Error('Plan.save: the plan has not been traced yet; run it once (plan.collect(input)) so every stage is compiled for its input schema');
+    }
+    await savePlanFile(path, g);
+  }
+
   private settings(): CompileSettings {
     return { fullGraph: this.options.fullGraph === true, passes: this.options.passes };
   }
@@ -158,6 +171,41 @@ export class Plan<T = unknown> {
       return 'expr' in tr ? { ...ir, expr: tr.expr, breakReason: undefined, traced: tr.traced, passLog: tr.passLog } : { ...ir, breakReason: tr.breakReason };
     });
   }
+}
+
+/**
+ * Loads a plan saved by `plan.save`. Validates everything in the file first and evaluates nothing from it;
+ * the plan runs from its graphs alone, with no user code present.
+ *
+ * ```ts
+ * const plan = await loadPlan('graph.weir');
+ * const out = await plan.collect(records);
+ * ```
+ */
+export async function loadPlan<T = unknown>(path: string, options: CompileOptions = {}): Promise<Plan<T>> {
+  const g = await loadPlanFile(path);
+  return new Plan<T>(operatorsFor(g), null, options, g);
+}
+
+/**
+ * Placeholder descriptors for a loaded plan's stages: the executor takes each stage's behaviour from the
+ * saved graph, never from these callbacks, which only say so if something calls them.
+ */
+function operatorsFor(g: StreamGraph): OperatorDesc[] {
+  const noCode = (s: StageIR) => () => {
+    throw new Error(`Stage ${s.kind}#${s.position} of a loaded plan has no user code; it runs from its saved graph`);
+  };
+  return g.stages.map((s): OperatorDesc => {
+    switch (s.kind) {
+      case 'batch': return { kind: 'batch', size: s.size };
+      case 'take': case 'skip': return { kind: s.kind, count: s.count };
+      case 'countWindow': return { kind: 'countWindow', size: s.size, slide: s.slide };
+      case 'timeWindow': return { kind: 'timeWindow', time: s.time, size: s.size, slide: s.slide, allowedLateness: s.allowedLateness };
+      case 'zip': case 'merge': throw new Error(`Stage ${s.kind}#${s.position} cannot be loaded: it reads another flow`);
+      case 'scan': case 'reduce': return { kind: s.kind, fn: noCode(s), seed: s.seed };
+      default: return { kind: s.kind, fn: noCode(s) } as OperatorDesc;
+    }
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ExprGraph, InputSpec, opOf, OutSpec, PipelineError, Tensor } from '@weir/dataflow';
+import { ExprGraph, InputSpec, opOf, OutSpec, PipelineError, predicateValue, Tensor } from '@weir/dataflow';
 import { BARE, Column, ColumnBatch, compact, rowsToBatch, batchToRows } from './batch';
 import type { RunContext } from './stage';
 import { BVal, evalBatched, tile } from './vectorize';
@@ -106,11 +106,11 @@ export function vectorFilter(label: string, g: ExprGraph, names: readonly string
     });
 }
 
-/** A predicate's result as a JS boolean: a size-1 tensor counts by its value. */
+/** A predicate's result as a JS boolean (the rule eager mode uses too), naming the stage when it is ambiguous. */
 export function truthy(v: unknown, label: string): boolean {
-  if (v instanceof Tensor) {
-    if (v.size !== 1) throw new Error(`the predicate of ${label} returned a tensor of shape [${v.shape.join(',')}]; expected a single boolean`);
-    return v.data[0] !== 0;
+  try {
+    return predicateValue(v);
+  } catch (e) {
+    throw new Error(`Stage ${label}: ${(e as Error).message}`);
   }
-  return Boolean(v);
 }

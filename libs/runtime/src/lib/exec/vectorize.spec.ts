@@ -80,7 +80,7 @@ describe('evalBatched: batching rules', () => {
     const lines: string[] = [];
     const prev = setPrintSink((l) => lines.push(l));
     try {
-      const g = traceGraph([{ name: 'x', dtype: 'float32', shape: [] }], (v) => v, (x: unknown) => {
+      const g = traceGraph([{ name: 'x', dtype: 'float32', shape: [] }], (v) => v as [unknown], (x: unknown) => {
         ops.print('x', x as Tensor);
         return x;
       });
