@@ -4,6 +4,7 @@ import {
 } from '@weir/dataflow';
 import { BARE, ColumnBatch, batchToRows, rowsToBatch } from './batch';
 import { eagerSegment } from './eager-segment';
+import { reduceStage } from './reduce-stage';
 import { graphRowFn, graphStepFn } from './graph-fn';
 import { schemaKey, schemaOf } from './schema';
 import type { RunContext, StageRunner } from './stage';
@@ -44,11 +45,16 @@ export function buildRunners(
     } else if (op.kind === 'tap') {
       runners.push(tapStage(op.fn, i, ctx));
       i++;
+    } else if (op.kind === 'reduce') {
+      // An unkeyed reduce folds batch by batch (keyed ones run in the keyBy's segment).
+      const s = loaded?.[i];
+      runners.push(reduceStage(op, i, s !== undefined && 'expr' in s ? s.expr : null, settings, ctx, cache));
+      i++;
     } else {
       // keyBy scopes state over everything after it, so a segment that reaches a keyBy runs to the end.
       let j = i;
       let keyed = false;
-      while (j < ops.length && (keyed || !['map', 'filter', 'tap'].includes(ops[j].kind))) {
+      while (j < ops.length && (keyed || !['map', 'filter', 'tap', 'reduce'].includes(ops[j].kind))) {
         if (ops[j].kind === 'keyBy') keyed = true;
         j++;
       }
