@@ -1,6 +1,7 @@
 import {
-  describeSource, ErrorPolicy, loadPlanFile, savePlanFile, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
+  describeSource, ErrorPolicy, loadPlanFile, runsEagerly, savePlanFile, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
 } from '@weir/dataflow';
+import { eagerIterate } from '@weir/eager';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
 import { buildRunners, CompileSettings, optimizedTrace, TraceCache } from './compile-stages';
 import { makeContext } from './context';
@@ -70,7 +71,28 @@ export class Plan<T = unknown> {
   async *runBatches(input?: unknown): AsyncGenerator<ColumnBatch> {
     const source = input !== undefined ? describeSource(input) : this.source;
     if (source === null) throw new Error('Plan.run: this plan was compiled from a pipeline(...) with no source; pass the input: plan.run(input)');
+    if (runsEagerly() && this.saved === null) {
+      // setRunEagerly(true): the same chain, element by element, for debugging.
+      yield* this.runEagerly(new Flow(source, this.operators));
+      return;
+    }
     yield* this.runSourceBatches(sourceBatches(source, this.batchSize));
+  }
+
+  private async *runEagerly(flow: Flow): AsyncGenerator<ColumnBatch> {
+    let rows: unknown[] = [];
+    let next = 0;
+    const flush = (): ColumnBatch => {
+      const b = rowsToBatch(rows, Float64Array.from(rows, (_, i) => next + i));
+      next += rows.length;
+      rows = [];
+      return b;
+    };
+    for await (const row of eagerIterate(flow)) {
+      rows.push(row);
+      if (rows.length >= this.batchSize) yield flush();
+    }
+    if (rows.length > 0) yield flush();
   }
 
   /** Runs the plan over batches already made (the CLI's readers hand these in). */

@@ -112,5 +112,13 @@ describe('compile: graph mode', () => {
     calls = 0;
     expect(await collect(flow)).toEqual([2, 3]);
     expect(calls).toBe(1); // traced once
+    calls = 0;
+    setRunEagerly(true);
+    try {
+      expect(await compile(flow).collect()).toEqual([2, 3]);
+      expect(calls).toBe(2); // a compiled plan runs eagerly too
+    } finally {
+      setRunEagerly(false);
+    }
   });
 });
