@@ -19,7 +19,7 @@ export {
   SYMBOLIC, activeRecorder, execute, getBackend, isSymbolic, popRecorder, pushRecorder, runOp, scalar, setBackend,
 } from './lib/ops/engine';
 export type { BinaryOp, OpName, ReduceOp, UnaryOp } from './lib/ops/op-names';
-export { ALL_OPS, BINARY_OPS, CREATION_OPS, OTHER_OPS, REDUCE_OPS, UNARY_OPS } from './lib/ops/op-names';
+export { ALL_OPS, BINARY_OPS, CREATION_OPS, FUSED_OPS, OTHER_OPS, REDUCE_OPS, UNARY_OPS } from './lib/ops/op-names';
 export type { Ops, TensorLike } from './lib/ops/ops';
 export { formatPrint, ops, printSink, setPrintSink } from './lib/ops/ops';
 export { binaryOutDType, unaryOutDType } from './lib/ops/contracts';

@@ -15,10 +15,12 @@ export const OTHER_OPS = [
   'cast', 'where', 'matmul', 'transpose', 'reshape', 'concat', 'stack', 'slice', 'gather',
   'expandDims', 'squeeze', 'softmax', 'logSoftmax', 'print',
 ] as const;
+/** Ops only the optimizer creates: a fused elementwise program (contracts/fused.ts). */
+export const FUSED_OPS = ['fused'] as const;
 
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
-export type OpName = UnaryOp | BinaryOp | ReduceOp | (typeof CREATION_OPS)[number] | (typeof OTHER_OPS)[number];
+export type OpName = UnaryOp | BinaryOp | ReduceOp | (typeof CREATION_OPS)[number] | (typeof OTHER_OPS)[number] | (typeof FUSED_OPS)[number];
 
-export const ALL_OPS: readonly OpName[] = [...UNARY_OPS, ...BINARY_OPS, ...REDUCE_OPS, ...CREATION_OPS, ...OTHER_OPS];
+export const ALL_OPS: readonly OpName[] = [...UNARY_OPS, ...BINARY_OPS, ...REDUCE_OPS, ...CREATION_OPS, ...OTHER_OPS, ...FUSED_OPS];

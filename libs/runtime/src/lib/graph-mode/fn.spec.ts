@@ -43,7 +43,10 @@ describe('fn', () => {
     });
     const x = tensor([[1, 1], [0, 1]], 'int32');
     expect(power(x, 5).toArray()).toEqual([[1, 5], [0, 1]]);
-    expect(power.explain().match(/matmul/g)?.length).toBe(5);
+    const [asTraced, ...afterPasses] = power.explain().split('\nafter ');
+    expect(asTraced.match(/= matmul\(/g)?.length).toBe(5);
+    // Integer matmul chains become repeated squaring (exact: int32 arithmetic wraps, so it associates).
+    expect(afterPasses.join()).toContain('matmulPower: replaced');
   });
 
   it('runs console.log only while tracing, but ops.print on every call', () => {
@@ -132,10 +135,20 @@ describe('fn', () => {
     }
   });
 
-  it('explains the traced graph', () => {
-    const f = fn(function affine(x: Tensor) {
+  it('explains the graph as traced and after each pass that changed it', () => {
+    const fused = fn(function affine(x: Tensor) {
       return ops.add(ops.mul(x, 2), 1);
     });
+    expect(fused(tensor([1, 2])).toArray()).toEqual([3, 5]);
+    const text = fused.explain();
+    expect(text).toContain('fn affine(x: float32[2]), as traced (5 nodes):');
+    expect(text).toMatch(/after fusion: fused 2 nodes into 1/);
+  });
+
+  it('explains the traced graph (passes off)', () => {
+    const f = fn(function affine(x: Tensor) {
+      return ops.add(ops.mul(x, 2), 1);
+    }, { passes: { fusion: false } });
     f(tensor([1, 2]));
     expect(f.explain()).toBe(
       [

@@ -8,6 +8,7 @@ import './where';
 import './layout';
 import './softmax';
 import './creation';
+import './fused';
 
 export { unaryOutDType } from './unary';
 export { binaryOutDType } from './binary';

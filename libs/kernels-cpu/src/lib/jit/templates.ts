@@ -1,0 +1,73 @@
+import type { BinaryOp, DType, UnaryOp } from '@weir/dataflow';
+
+/**
+ * A JS expression for one op: `$0`, `$1`, `$2` stand for the arguments (the JIT substitutes identifiers it
+ * generated itself). `int` is used when the instruction's dtype is an integer, as the kernels do
+ * (binary_fns.ts, unary_fns.ts): these are those scalar functions, inlined. `H.*` are the helpers of
+ * scalar_fns.ts, passed in to the generated function.
+ */
+export interface Template {
+  readonly float: string;
+  readonly int?: string;
+}
+
+const T: Readonly<Record<UnaryOp | BinaryOp | 'where', Template>> = {
+  neg: { float: '(-$0)' },
+  abs: { float: 'Math.abs($0)' },
+  sign: { float: 'Math.sign($0)' },
+  exp: { float: 'Math.exp($0)' },
+  log: { float: 'Math.log($0)' },
+  sqrt: { float: 'Math.sqrt($0)' },
+  square: { float: '($0 * $0)', int: 'Math.imul($0, $0)' },
+  relu: { float: '($0 > 0 ? $0 : $0 !== $0 ? $0 : 0)' },
+  sigmoid: { float: 'H.sigmoid($0)' },
+  tanh: { float: 'Math.tanh($0)' },
+  logicalNot: { float: '($0 === 0 ? 1 : 0)' },
+  add: { float: '($0 + $1)' },
+  sub: { float: '($0 - $1)' },
+  mul: { float: '($0 * $1)', int: 'Math.imul($0, $1)' },
+  div: { float: '($0 / $1)' },
+  mod: { float: 'H.floatMod($0, $1)', int: 'H.intMod($0, $1)' },
+  floorDiv: { float: 'H.floatFloorDiv($0, $1)', int: 'H.intFloorDiv($0, $1)' },
+  pow: { float: 'H.floatPow($0, $1)', int: 'H.intPow($0, $1)' },
+  maximum: { float: 'Math.max($0, $1)' },
+  minimum: { float: 'Math.min($0, $1)' },
+  greater: { float: '($0 > $1 ? 1 : 0)' },
+  greaterEqual: { float: '($0 >= $1 ? 1 : 0)' },
+  less: { float: '($0 < $1 ? 1 : 0)' },
+  lessEqual: { float: '($0 <= $1 ? 1 : 0)' },
+  equal: { float: '($0 === $1 ? 1 : 0)' },
+  notEqual: { float: '($0 !== $1 ? 1 : 0)' },
+  logicalAnd: { float: '($0 !== 0 && $1 !== 0 ? 1 : 0)' },
+  logicalOr: { float: '($0 !== 0 || $1 !== 0 ? 1 : 0)' },
+  where: { float: '($0 !== 0 ? $1 : $2)' },
+};
+
+/** Op name -> template. A Map, so a name like `constructor` or `__proto__` is simply not found. */
+export const OP_TEMPLATES: ReadonlyMap<string, Template> = new Map(Object.entries(T));
+
+/**
+ * What storing a value into a tensor of each dtype does to it, as an expression. Every instruction's result
+ * goes through its dtype's conversion, so a fused loop rounds and wraps exactly where the unfused kernels,
+ * which store every intermediate into a typed array, do: `Math.fround` is the Float32Array store, `| 0` the
+ * Int32Array store (ToInt32), `& 255` the Uint8Array store (ToUint8; bool is stored as uint8).
+ */
+export const STORE: ReadonlyMap<string, string> = new Map<DType, string>([
+  ['float32', 'Math.fround($0)'],
+  ['float64', '$0'],
+  ['int32', '($0 | 0)'],
+  ['uint8', '($0 & 255)'],
+  ['bool', '($0 & 255)'],
+]);
+
+/** `cast(x, 'bool')` is `x != 0`, not a store (NaN is true); other casts are the target's store. */
+export const CAST_TO_BOOL = '($0 !== 0 ? 1 : 0)';
+
+/** Fills a template's `$k` with generated identifiers. */
+export function fill(template: string, args: readonly string[]): string {
+  return template.replace(/\$([0-2])/g, (_, k: string) => {
+    const a = args[Number(k)];
+    if (a === undefined) throw new Error(`JIT template ${template} needs argument ${k}`);
+    return a;
+  });
+}
