@@ -79,7 +79,9 @@ export const ops = {
   concat: (xs: TensorLike[], axis = 0): Tensor => call('concat', xs, { axis }),
   stack: (xs: TensorLike[], axis = 0): Tensor => call('stack', xs, { axis }),
   slice: (x: TensorLike, begin: number[], size: number[]): Tensor => call('slice', [x], { begin, size }),
-  gather: (x: TensorLike, indices: TensorLike, axis = 0): Tensor => call('gather', [x, indices], { axis }),
+  // A plain number index means an int32 index (it is outside the promotion set, so it would be float64).
+  gather: (x: TensorLike, indices: TensorLike, axis = 0): Tensor =>
+    call('gather', [x, typeof indices === 'number' ? new Tensor('int32', [], Int32Array.of(indices)) : indices], { axis }),
   expandDims: (x: TensorLike, axis: number): Tensor => call('expandDims', [x], { axis }),
   squeeze: (x: TensorLike, axis?: number | number[]): Tensor => call('squeeze', [x], { axis: axis ?? null }),
   softmax: (x: TensorLike, axis = -1): Tensor => call('softmax', [x], { axis }),

@@ -40,7 +40,7 @@ registerContract({
   infer(_, attrs) {
     const { start, stop, step } = attrs;
     for (const [k, v] of Object.entries({ start, stop, step })) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw argError('range', k, `is ${JSON.stringify(v)}; expected a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw argError('range', k, `is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; expected a finite number`);
     }
     if (step === 0) throw argError('range', 'step', 'is 0; expected a non-zero step');
     const n = Math.max(0, Math.ceil(((stop as number) - (start as number)) / (step as number)));

@@ -1,7 +1,7 @@
 import { promote } from '../../core/dtype';
 import { Dim, formatShape, normalizeAxis } from '../../core/shape';
 import { argError, registerContract, ValueInfo } from '../contract';
-import { attrInts, axisOf, dimsEqual, requireDType } from './helpers';
+import { attrInt, attrInts, axisOf, dimsEqual, requireDType } from './helpers';
 
 /** transpose(x, perm?): perm defaults to reversing the axes. */
 registerContract({
@@ -56,7 +56,10 @@ registerContract({
   inputs: ['x'],
   kind: 'view',
   infer([x]: readonly ValueInfo[], attrs) {
-    const axis = axisOf('expandDims', 'axis', attrs.axis, x.shape.length + 1);
+    const rank = x.shape.length;
+    const n = normalizeAxis(attrInt('expandDims', 'axis', attrs.axis), rank + 1);
+    if (n === null) throw argError('expandDims', 'axis', `is ${attrs.axis}; expected an axis in [${-rank - 1}, ${rank}] for a rank-${rank} tensor`);
+    const axis = n;
     const shape = [...x.shape];
     shape.splice(axis, 0, 1);
     return { dtype: x.dtype, shape, attrs: { axis } };
