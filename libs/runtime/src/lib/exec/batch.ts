@@ -65,11 +65,32 @@ export function reader(c: Column): (i: number) => unknown {
   return (i) => new Tensor(t.dtype, shape, t.data.subarray(i * n, (i + 1) * n));
 }
 
-/** Keeps the rows whose mask entry is non-zero, in order. */
+/**
+ * Keeps the rows whose mask entry is non-zero, in order. Hot in filters: scalar columns are copied straight
+ * from the mask (no index list), the common case of a filter over numbers.
+ */
 export function compact(b: ColumnBatch, mask: ArrayLike<number>): ColumnBatch {
-  const keep: number[] = [];
-  for (let i = 0; i < b.length; i++) if (mask[i]) keep.push(i);
-  return takeRows(b, keep);
+  const n = b.length;
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (mask[i] !== 0) kept++;
+  if (kept === n) return b;
+  const scalarOnly = [...b.columns.values()].every((c) => c.kind !== 'values' && c.tensor.rank === 1);
+  if (!scalarOnly) {
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) if (mask[i] !== 0) keep.push(i);
+    return takeRows(b, keep);
+  }
+  const columns = new Map<string, Column>();
+  for (const [name, c] of b.columns) {
+    if (c.kind === 'values') continue;
+    const from = c.tensor.data;
+    const to = allocate(c.tensor.dtype, kept);
+    for (let i = 0, j = 0; i < n; i++) if (mask[i] !== 0) to[j++] = from[i];
+    columns.set(name, { kind: c.kind, tensor: new Tensor(c.tensor.dtype, [kept], to) } as Column);
+  }
+  const src = new Float64Array(kept);
+  for (let i = 0, j = 0; i < n; i++) if (mask[i] !== 0) src[j++] = b.src[i];
+  return { length: kept, bare: b.bare, columns, src };
 }
 
 export function takeRows(b: ColumnBatch, rows: readonly number[]): ColumnBatch {
