@@ -9,6 +9,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const resultsDir = path.join(root, 'tmp', 'jest-results');
 fs.rmSync(resultsDir, { recursive: true, force: true });
+fs.mkdirSync(resultsDir, { recursive: true });
 
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const args = ['nx', 'run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', ...process.argv.slice(2)];

@@ -1,0 +1,141 @@
+import { describeSource, PipelineError, type ErrorPolicy } from '@weir/dataflow';
+import { eagerIterate } from '@weir/eager';
+import { UsageError } from './errors';
+import type { Loaded } from './load-pipeline';
+import { Progress } from './progress';
+import {
+  columnBatchesOf, compile, openSink, openSource, Plan, RowErrors, toJsonValue, writeColumnBatch,
+  type RecordSchema, type RecordSink, type RowErrorMode, type Source,
+} from './runtime';
+
+export type Mode = 'eager' | 'graph';
+
+export interface ExecuteOptions {
+  readonly input: string;
+  readonly output: string;
+  /** --format: the output's format (default: from the output's extension). */
+  readonly format?: string;
+  /** --input-format (default: from the input's extension; stdin is sniffed). */
+  readonly inputFormat?: string;
+  readonly schema?: RecordSchema;
+  readonly mode: Mode;
+  readonly batchSize?: number;
+  readonly workers?: number | 'auto';
+  readonly device?: 'cpu' | 'gpu' | 'auto';
+  readonly errors: RowErrorMode;
+  readonly quiet: boolean;
+}
+
+export interface RunReport {
+  readonly mode: Mode;
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly seconds: number;
+  readonly badRows: number;
+  /** Lines for stderr: the bad-row summary (always shown) and notes. */
+  readonly warnings: readonly string[];
+}
+
+/** Rows handed to an eager run's sink at a time (eager produces one element at a time). */
+const EAGER_WRITE_CHUNK = 1024;
+
+/**
+ * One `weir run`: input file -> pipeline -> output file, streaming in both modes, so memory is bounded by
+ * the batch size whatever the file size. Bad input rows and (in graph mode) failing records share one
+ * RowErrors, so they land in one dead-letter file and one count.
+ */
+export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<RunReport> {
+  if (loaded.kind === 'plan' && options.mode === 'eager') {
+    throw new UsageError(`${loaded.path} is a saved graph, which runs in graph mode only`, '  run the pipeline source with --mode eager to step through it eagerly');
+  }
+  const rowErrors = new RowErrors(options.errors);
+  const started = process.hrtime.bigint();
+  let source: Source | undefined;
+  let sink: RecordSink | undefined;
+  let progress: Progress | undefined;
+  let ok = false;
+  try {
+    source = await openSource(options.input, { format: options.inputFormat, schema: options.schema, batchSize: options.batchSize, rowErrors });
+    sink = openSink(options.output, { format: options.format ?? stdoutFormat(options.output, source.format) });
+    const stats = source.stats;
+    progress = Progress.start(() => stats.rows, { quiet: options.quiet });
+    if (options.mode === 'eager') await runEager(loaded, source, sink).catch((e) => {
+      // Eager mode applies --errors to input rows only; a record the pipeline fails on stops the run.
+      if (e instanceof PipelineError && options.errors !== 'fail') {
+        Object.assign(e, { weirHint: "  in eager mode --errors covers input rows; a pipeline error stops the run (graph mode dead-letters it)" });
+      }
+      throw e;
+    });
+    else await runGraph(planFor(loaded, options, rowErrors, source.path), source, sink);
+    await sink.close();
+    ok = true;
+  } finally {
+    progress?.stop();
+    // The dead-letter file is flushed even when the run fails: the rows in it are the evidence.
+    await rowErrors.close();
+    if (!ok) await sink?.close().catch(() => undefined);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const warnings: string[] = [];
+  const summary = rowErrors.summary();
+  if (summary) warnings.push(summary);
+  return { mode: options.mode, rowsIn: source.stats.rows, rowsOut: sink.rows, seconds, badRows: rowErrors.count, warnings };
+}
+
+/**
+ * stdout with no --format mirrors a text input's format (CSV in, CSV out, as a Unix filter does); a binary
+ * input gives NDJSON, which a terminal can show.
+ */
+function stdoutFormat(output: string, inputFormat: string): string | undefined {
+  if (output !== '-') return undefined;
+  return inputFormat === 'csv' ? 'csv' : 'ndjson';
+}
+
+async function runEager(loaded: Loaded, source: Source, sink: RecordSink): Promise<void> {
+  if (loaded.kind !== 'transform') throw new Error('unreachable: a saved graph in eager mode');
+  const flow = loaded.transform.bind(describeSource(source.rows()));
+  let buffer: unknown[] = [];
+  for await (const out of eagerIterate(flow)) {
+    buffer.push(out);
+    if (buffer.length >= EAGER_WRITE_CHUNK) {
+      await sink.write(buffer);
+      buffer = [];
+    }
+  }
+  await sink.write(buffer);
+}
+
+async function runGraph(plan: Plan, source: Source, sink: RecordSink): Promise<void> {
+  for await (const cb of plan.runSourceBatches(columnBatchesOf(source))) await writeColumnBatch(sink, cb);
+}
+
+function planFor(loaded: Loaded, options: ExecuteOptions, rowErrors: RowErrors, file: string): Plan {
+  const errors = errorPolicy(rowErrors, file);
+  const compileOptions = { batchSize: options.batchSize, workers: options.workers, device: options.device, errors };
+  if (loaded.kind === 'transform') return compile(loaded.transform, compileOptions);
+  // A saved plan keeps its stages; this run's flags (batch size, error policy) replace its options.
+  const saved = loaded.plan;
+  return new Plan(saved.operators, null, { ...saved.options, ...definedOnly(compileOptions) }, saved.saved);
+}
+
+/**
+ * The graph executor's error policy, routed into the run's RowErrors: a record the pipeline fails on is
+ * counted (skip) or dead-lettered with its stage and reason, next to the bad input rows.
+ */
+function errorPolicy(rowErrors: RowErrors, file: string): ErrorPolicy {
+  if (rowErrors.mode === 'fail') return 'fail';
+  return {
+    deadLetter: (record: unknown, error: PipelineError) =>
+      rowErrors.reject({
+        file,
+        row: error.sourceIndex ?? -1,
+        stage: error.stage,
+        reason: `pipeline error in ${error.stage}${error.op ? ` (op '${error.op}')` : ''}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`,
+        raw: JSON.stringify(toJsonValue(record)),
+      }),
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
