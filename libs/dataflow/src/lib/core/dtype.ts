@@ -15,9 +15,12 @@
  * are float32 by default and a silent widening would double every buffer.)
  *
  * Plain JS numbers and booleans are *weak* (as Python scalars are in NumPy 2 and JAX): they take the dtype
- * of the tensor they meet when they fit its kind. An integral number meets bool -> int32; a fractional number
- * meets bool, uint8 or int32 -> float32. Weak numbers with no tensor give float64 (a JS number is a double, so
- * `ops.add(x, 1)` on plain numbers computes exactly what `x + 1` does); two weak booleans give bool.
+ * of the tensor they meet when they fit its kind. A JS number is a double, like a Python float: it takes a
+ * float tensor's dtype, and meeting bool, uint8 or int32 it gives float32, whatever its value (so
+ * `intTensor.add(1)` is float32; write `intTensor.add(tensor(1, 'int32'))` to stay in int32). The rule
+ * depends on types only, never on values, because graph mode must type a record's number field before it has
+ * seen one. A JS boolean takes the other operand's dtype. Weak numbers with no tensor give float64 (`ops.add(x, 1)`
+ * on plain numbers computes exactly what `x + 1` does); weak booleans alone give bool.
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'uint8' | 'bool';
 
@@ -76,9 +79,7 @@ export function promote(a: DType, b: DType): DType {
 /** The dtype a weak JS value takes when it meets a tensor of `strong` dtype (see the module comment). */
 export function promoteWeak(strong: DType, value: number | boolean): DType {
   if (typeof value === 'boolean') return strong;
-  if (isFloat(strong)) return strong;
-  if (Number.isInteger(value)) return strong === 'bool' ? 'int32' : strong;
-  return 'float32';
+  return isFloat(strong) ? strong : 'float32';
 }
 
 /** The dtype of a weak JS value on its own. */

@@ -97,32 +97,37 @@ function recorderOf(operands: readonly Operand[]): Recorder | undefined {
   return undefined;
 }
 
+/**
+ * Gives plain JS numbers and booleans, and weak tracers (a record's number or boolean field), the dtype the
+ * promotion rule assigns them (dtype.ts); strong tensors pass unchanged (kernels promote while computing).
+ */
 function resolveOperands(name: string, args: readonly OpArg[], promoteSet: 'all' | readonly number[]): Operand[] {
   const inSet = (i: number) => promoteSet === 'all' || promoteSet.includes(i);
   let strong: DType | null = null;
-  let anyWeakFloat = false;
+  let anyWeakNumber = false;
   args.forEach((a, i) => {
     if (!inSet(i)) return;
-    if (typeof a === 'number' || typeof a === 'boolean') {
-      if (typeof a === 'number') anyWeakFloat = true;
-    } else if (a instanceof Tensor || isSymbolic(a)) {
-      if (isSymbolic(a) && a.weak) anyWeakFloat = true;
-      else strong = strong === null ? a.dtype : promote(strong, a.dtype);
+    if (typeof a === 'number') anyWeakNumber = true;
+    else if (typeof a === 'boolean') return;
+    else if (a instanceof Tensor || isSymbolic(a)) {
+      if (isSymbolic(a) && a.weak) {
+        if (a.dtype !== 'bool') anyWeakNumber = true;
+      } else strong = strong === null ? a.dtype : promote(strong, a.dtype);
     } else {
       throw new TypeError(
         `Argument ${i} passed to '${name}' is ${describeJs(a)}; expected a Tensor, a number or a boolean`,
       );
     }
   });
+  // A weak value's dtype: a number or a boolean meeting the strongest tensor, or, among weak values only,
+  // float64 if any is a number, else bool.
+  const weakTarget = (isBool: boolean): DType =>
+    strong !== null ? promoteWeak(strong, isBool ? true : 0.5) : anyWeakNumber ? 'float64' : isBool ? 'bool' : 'float64';
   return args.map((a, i) => {
-    if (typeof a === 'number' || typeof a === 'boolean') {
-      const dt = !inSet(i) ? weakDType(a) : strong !== null ? promoteWeak(strong, a) : anyWeakFloat ? 'float64' : weakDType(a);
-      return scalar(a, dt);
-    }
+    if (typeof a === 'number' || typeof a === 'boolean') return scalar(a, inSet(i) ? weakTarget(typeof a === 'boolean') : weakDType(a));
     // An explicit cast takes its input as it is (and the cast inserted here must not recurse).
     if (isSymbolic(a) && a.weak && inSet(i) && name !== 'cast') {
-      // A weak symbolic number (a record's number field) is treated as a fractional weak value.
-      const dt = strong !== null ? promoteWeak(strong, 0.5) : 'float64';
+      const dt = weakTarget(a.dtype === 'bool');
       return dt === a.dtype ? a : (runOp('cast', [a], { dtype: dt }) as Symbolic);
     }
     return a as Operand;

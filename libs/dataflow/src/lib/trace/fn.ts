@@ -169,11 +169,16 @@ function sigKey(s: ArgSig): string {
   return s.kind === 'tensor' ? `t:${s.dtype}${formatShape(s.shape)}` : `v:${valueKey(s.value)}`;
 }
 
+/**
+ * A plain argument's cache key. Numbers are keyed so that NaN, Infinity, -Infinity and -0 each get their own
+ * trace (JSON would map the first three to null and -0 to 0, and reuse a trace made for another value).
+ */
 function valueKey(v: unknown): string {
   if (isTensor(v)) return `T${v.dtype}${formatShape(v.shape)}`;
   if (typeof v === 'function') return `f:${v.name}`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   try {
-    return JSON.stringify(v) ?? String(v);
+    return JSON.stringify(v, (_, x) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? `#num:${Object.is(x, -0) ? '-0' : x}` : x)) ?? String(v);
   } catch {
     return String(v);
   }

@@ -30,11 +30,15 @@ export interface PreparedGraph {
  */
 export function prepareGraph(g: ExprGraph): PreparedGraph {
   const backend = getBackend();
+  // A node is dynamic when its shape, or any ancestor's, has an unknown dimension: an op like squeeze() can
+  // turn unknown sizes into an unknown rank, so even a fully known traced shape below it may not hold.
+  const dynamic = new Uint8Array(g.nodes.length);
+  for (const n of g.nodes) dynamic[n.id] = n.shape.includes(null) || n.inputs.some((i) => dynamic[i] === 1) ? 1 : 0;
   const steps: Step[] = liveNodes(g).map((id) => {
     const n = g.nodes[id];
     if (n.op === 'input' || n.op === 'const') return { id, op: n.op, kind: n.op, inputs: n.inputs, rawAttrs: n.attrs };
     const contract = getContract(n.op);
-    const known = !n.shape.includes(null) && n.inputs.every((i) => !g.nodes[i].shape.includes(null));
+    const known = dynamic[id] === 0;
     if (!known || contract.kind === 'effect') return { id, op: n.op, kind: contract.kind, inputs: n.inputs, rawAttrs: n.attrs };
     const inferred = contract.infer(n.inputs.map((i) => g.nodes[i]), n.attrs);
     const kernel = contract.kind === 'view' ? undefined : getKernel<Kernel>(backend, n.op);

@@ -100,8 +100,9 @@ export function describeBinaryOps(ctx: SuiteContext): void {
       const other = [2, 987654321, 65536, 46341];
       await ctx.expectRun((x, y) => ops.mul(x, y), [tensor(big, 'int32'), tensor(other, 'int32')], 'int32', [4],
         big.map((v, i) => imul32(v, other[i])));
-      await ctx.expectRun((x) => ops.add(x, 1), [tensor([2147483647], 'int32')], 'int32', [1], [MIN]);
-      await ctx.expectRun((x) => ops.sub(x, 1), [tensor([MIN], 'int32')], 'int32', [1], [2147483647]);
+      const one = tensor(1, 'int32');
+      await ctx.expectRun((x) => ops.add(x, one), [tensor([2147483647], 'int32')], 'int32', [1], [MIN]);
+      await ctx.expectRun((x) => ops.sub(x, one), [tensor([MIN], 'int32')], 'int32', [1], [2147483647]);
     });
 
     it('uint8 wraps modulo 256', async () => {
@@ -155,7 +156,7 @@ export function describeBinaryOps(ctx: SuiteContext): void {
       const a = tensor([[[1], [2], [3], [4]], [[5], [6], [7], [8]]], 'int32'); // [2,4,1]
       const b = tensor([[[10, 20, 30]], [[40, 50, 60]]], 'int32'); // [2,1,3]
       const want = refElementwise([a, b], 'int32', (x, y) => x * 100 + y);
-      await ctx.expectRun((x, y) => ops.add(ops.mul(x, 100), y), [a, b], 'int32', [2, 4, 3], Array.from(want.data));
+      await ctx.expectRun((x, y) => ops.add(ops.mul(x, tensor(100, 'int32')), y), [a, b], 'int32', [2, 4, 3], Array.from(want.data));
     });
 
     it('rank-3 broadcasting in both directions', async () => {

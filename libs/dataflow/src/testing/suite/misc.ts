@@ -58,7 +58,7 @@ export function describeMisc(ctx: SuiteContext): void {
       try {
         const f = (x: Tensor): Tensor => {
           ops.print('x is', x, ops.sum(x));
-          return ops.add(x, 1);
+          return ops.add(x, tensor(1, 'int32'));
         };
         await ctx.expectRun(f, [tensor([1, 2], 'int32')], 'int32', [2], [2, 3]);
         await ctx.expectRun(f, [tensor([5, 6], 'int32')], 'int32', [2], [6, 7]);

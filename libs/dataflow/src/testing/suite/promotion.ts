@@ -26,12 +26,15 @@ const c = tensor([true, false]);
 
 /** Plain JS numbers and booleans are weak: they take the tensor's dtype when they fit its kind. */
 const WEAK: Case[] = [
-  ['int32 + 1 -> int32', (x) => ops.add(x, 1), [i32], 'int32', [2, 3]],
-  ['1 + int32 -> int32 (weak on the left)', (x) => ops.add(1, x), [i32], 'int32', [2, 3]],
+  // A JS number is a double: meeting an integer or bool tensor it gives float32 whatever its value, so the
+  // type never depends on data (graph mode types a number field before it sees one).
+  ['int32 + 1 -> float32 (a JS number is a double)', (x) => ops.add(x, 1), [i32], 'float32', [2, 3]],
+  ['1 + int32 -> float32 (weak on the left)', (x) => ops.add(1, x), [i32], 'float32', [2, 3]],
+  ['int32 + int32 scalar tensor -> int32', (x) => ops.add(x, tensor(1, 'int32')), [i32], 'int32', [2, 3]],
   ['int32 + 1.5 -> float32', (x) => ops.add(x, 1.5), [i32], 'float32', [2.5, 3.5]],
-  ['uint8 + 1 -> uint8', (x) => ops.add(x, 1), [u8], 'uint8', [2, 3]],
+  ['uint8 + 1 -> float32', (x) => ops.add(x, 1), [u8], 'float32', [2, 3]],
   ['uint8 * 0.5 -> float32', (x) => ops.mul(x, 0.5), [u8], 'float32', [0.5, 1]],
-  ['bool + 1 -> int32', (x) => ops.add(x, 1), [b], 'int32', [2, 1]],
+  ['bool + 1 -> float32', (x) => ops.add(x, 1), [b], 'float32', [2, 1]],
   ['bool + true -> int32 (add never gives bool)', (x) => ops.add(x, true), [b], 'int32', [2, 1]],
   ['logicalAnd(bool, true) -> bool', (x) => ops.logicalAnd(x, true), [b], 'bool', [true, false]],
   ['float64 * 2 -> float64', (x) => ops.mul(x, 2), [f64], 'float64', [2, 4]],
@@ -42,7 +45,8 @@ const WEAK: Case[] = [
   ['1 + true (both weak) -> float64', () => ops.add(1, true), [], 'float64', 2],
   ['true + true (both weak) -> int32', () => ops.add(true, true), [], 'int32', 2],
   ['logicalOr(true, false) -> bool', () => ops.logicalOr(true, false), [], 'bool', true],
-  ['where(c, int32, 1) -> int32', (x, y) => ops.where(x, y, 1), [c, i32], 'int32', [1, 1]],
+  ['where(c, int32, 1) -> float32', (x, y) => ops.where(x, y, 1), [c, i32], 'float32', [1, 1]],
+  ['where(c, int32, true) -> int32 (a boolean takes the tensor dtype)', (x, y) => ops.where(x, y, true), [c, i32], 'int32', [1, 1]],
   ['where(c, 1, 2) -> float64 (no tensor among a and b)', (x) => ops.where(x, 1, 2), [c], 'float64', [1, 2]],
   ['where(c, bool, false) -> bool', (x, y) => ops.where(x, y, false), [c, b], 'bool', [true, false]],
   ['where(c, uint8, 2.5) -> float32', (x, y) => ops.where(x, y, 2.5), [c, u8], 'float32', [1, 2.5]],

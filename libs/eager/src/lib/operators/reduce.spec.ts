@@ -11,7 +11,7 @@ describe('reduce', () => {
   });
 
   it('turns a scalar tensor accumulator into a number', async () => {
-    const flow = from([1, 2]).pipe(reduce((acc: any, x: number) => tensor(acc.item() + x), tensor(0)));
+    const flow = from([1, 2]).pipe(reduce((acc: number, x: number) => tensor(acc + x), tensor(0)));
     expect(await eagerCollect(flow)).toEqual([3]);
   });
 

@@ -27,16 +27,28 @@ describe('scan', () => {
     expect(keys).toEqual(['a', 'b', 'a', 'b']);
   });
 
-  it('gives the callback its own (tensor) result back, and emits it as a number', async () => {
-    const accWasTensor: boolean[] = [];
+  it('normalizes the accumulator like an element: a rank-0 tensor (the seed too) comes back as a number', async () => {
+    const accWasNumber: boolean[] = [];
     const flow = from([1, 2, 3]).pipe(
-      scan((acc: Tensor, x: number) => {
-        accWasTensor.push(isTensor(acc));
-        return tensor((acc.item() as number) + x);
+      scan((acc: number, x: number) => {
+        accWasNumber.push(typeof acc === 'number');
+        return tensor(acc + x);
       }, tensor(0)),
     );
     expect(await eagerCollect(flow)).toEqual([1, 3, 6]);
-    expect(accWasTensor).toEqual([true, true, true]);
+    expect(accWasNumber).toEqual([true, true, true]);
+  });
+
+  it('keeps tensor accumulators of rank 1 or more as tensors', async () => {
+    const seen: boolean[] = [];
+    const flow = from([1, 2]).pipe(
+      scan((acc: Tensor, x: number) => {
+        seen.push(isTensor(acc));
+        return acc.add(x);
+      }, tensor([0, 0])),
+    );
+    expect(((await eagerCollect(flow)) as Tensor[]).map((t) => t.toArray())).toEqual([[1, 1], [3, 3]]);
+    expect(seen).toEqual([true, true]);
   });
 
   it('starts over on every run (state is per subscription)', async () => {

@@ -5,8 +5,9 @@ import { toElement } from '../values';
 
 /**
  * `scan(f, seed)`: emits each running accumulator. After keyBy the accumulator is per key and f gets the key
- * as its third argument. The next call gets f's own result (a tensor stays a tensor, so `acc.add(x)` works);
- * only the emitted element has scalar tensors turned into numbers.
+ * as its third argument. The accumulator is normalized like any element (rank-0 tensors become numbers), the
+ * seed included: its types then stay the same from step to step, which is what lets graph mode trace the
+ * step once and agree with eager mode (a rank-0 float64 tensor and a plain number promote differently).
  *
  * ```ts
  * await eagerCollect(from([1, 2, 3]).pipe(scan((acc, x) => acc + x, 0))); // [1, 3, 6]
@@ -18,10 +19,10 @@ export const scanOperator: OperatorImpl<ScanOp> = (op, ctx) =>
     const accs = new Map<unknown, unknown>();
     return {
       next: (env) => {
-        const acc = accs.has(env.key) ? accs.get(env.key) : op.seed;
-        const next = ctx.keyed ? op.fn(acc, env.value, env.key) : op.fn(acc, env.value);
+        const acc = accs.has(env.key) ? accs.get(env.key) : toElement(op.seed);
+        const next = toElement(ctx.keyed ? op.fn(acc, env.value, env.key) : op.fn(acc, env.value));
         accs.set(env.key, next);
-        out.next(rewrap(env, toElement(next)));
+        out.next(rewrap(env, next));
       },
     };
   });

@@ -1,4 +1,4 @@
-import { Flow, normalizeElement, OperatorDesc, PipelineError, StageIR } from '@weir/dataflow';
+import { Flow, OperatorDesc, PipelineError, StageIR } from '@weir/dataflow';
 import { eager } from '@weir/eager';
 import { Subject, Subscription } from 'rxjs';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
@@ -21,8 +21,10 @@ export function eagerSegment(ops: readonly OperatorDesc[], first: number, descri
   let completed = false;
   const label = ops.map((o, i) => `${o.kind}#${first + i}`).join(' -> ');
   const sub: Subscription = eager(new Flow({ kind: 'observable', value: input }, ops)).subscribe({
+    // The eager operators already normalize what map/scan/reduce emit; take, window and the rest pass
+    // elements as they are, here as in eager mode.
     next: (v) => {
-      out.push(normalizeElement(v));
+      out.push(v);
       outSrc.push(current);
     },
     error: (e) => (failure = e),

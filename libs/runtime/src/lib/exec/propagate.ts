@@ -1,4 +1,4 @@
-import { ExprGraph, FieldType, OperatorDesc, OutSpec } from '@weir/dataflow';
+import { ExprGraph, FieldType, normalizeElement, OperatorDesc, OutSpec } from '@weir/dataflow';
 import { BARE } from './batch';
 import { seedFields, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
 import { schemaKey } from './schema';
@@ -38,7 +38,7 @@ export function propagate(
       case 'reduce': {
         const tr = cache.get(k) ?? optimize(traceStepFn(o.fn, o.seed, schema.fields, schema.bare));
         cache.set(k, tr);
-        const acc = seedFields(o.seed);
+        const acc = seedFields(normalizeElement(o.seed));
         schema = acc === null ? null : { fields: acc, bare: acc.length === 1 && acc[0].name === BARE };
         break;
       }

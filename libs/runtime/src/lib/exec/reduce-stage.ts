@@ -54,7 +54,7 @@ export function findFold(g: ExprGraph, accInputs: number): Fold | null {
  */
 export function reduceStage(op: ReduceOperator, position: number, saved: ExprGraph | null, settings: CompileSettings, ctx: RunContext, cache: Map<string, TraceResult>): StageRunner {
   const label = `reduce#${position}`;
-  let acc: unknown = op.seed;
+  let acc: unknown = normalizeElement(op.seed);
   let step: ((acc: unknown, x: unknown) => unknown) | null = null;
   let fold: Fold | null = null;
   let graph: ExprGraph | null = saved;
@@ -107,8 +107,12 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
         const values = evalBatched(g, bindInputs(g.inputs, b, names), b.length);
         const v = values[f.term];
         if (v === undefined) throw new Error('fold term missing');
-        const term = v.batched ? (runOp(f.reduce, [v.t], { axis: 0 }) as Tensor) : foldRepeated(f, v.t, b.length);
-        const current = isTensor(acc) ? acc : scalar(acc as number, g.nodes[g.output.kind === 'node' ? g.output.id : 0].dtype);
+        const root = g.nodes[g.output.kind === 'node' ? g.output.id : 0];
+        let term = v.batched ? (runOp(f.reduce, [v.t], { axis: 0 }) as Tensor) : foldRepeated(f, v.t, b.length);
+        // sum widens small integers (uint8, bool -> int32); sequential adds wrap in the accumulator's dtype.
+        // Integer addition is modular, so wrapping the batch sum once gives the same result.
+        if (term.dtype !== root.dtype) term = runOp('cast', [term], { dtype: root.dtype }) as Tensor;
+        const current = isTensor(acc) ? acc : scalar(acc as number, root.dtype);
         acc = normalizeElement(runOp(f.op, [current, term]));
       } catch {
         // Re-run the batch element by element: reports (or routes) the failing element by its source index.

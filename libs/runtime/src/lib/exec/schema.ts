@@ -24,7 +24,7 @@ export function inputSpecs(fields: readonly FieldType[], prefix = ''): InputSpec
     const name = prefix + (f.name === BARE ? 'x' : f.name);
     if (f.kind === 'tensor') return { name, dtype: f.dtype as DType, shape: f.shape as number[] };
     if (f.kind === 'number') return { name, dtype: f.dtype as DType, shape: [], weak: true };
-    if (f.kind === 'boolean') return { name, dtype: 'bool', shape: [] };
+    if (f.kind === 'boolean') return { name, dtype: 'bool', shape: [], weak: true };
     return { name, dtype: 'float64', shape: [], opaque: true };
   });
 }

@@ -1,4 +1,4 @@
-import { ExprGraph, PassRecord, FieldType, isTensor, OutSpec, Tensor, TracerConversionError, traceGraph, UntraceableOutputError } from '@weir/dataflow';
+import { ExprGraph, PassRecord, FieldType, formatShape, isTensor, normalizeElement, OutSpec, Tensor, TracerConversionError, traceGraph, UntraceableOutputError } from '@weir/dataflow';
 import { BARE } from './batch';
 import { inputSpecs } from './schema';
 
@@ -35,9 +35,52 @@ export function seedFields(seed: unknown): FieldType[] | null {
 export function traceStepFn(
   f: (acc: any, x: any, key?: unknown) => unknown, seed: unknown, fields: readonly FieldType[], bare: boolean,
 ): TraceResult {
-  const acc = seedFields(seed);
+  // The accumulator is normalized like any element, the seed included (eager scan/reduce do the same).
+  const acc = seedFields(normalizeElement(seed));
   if (acc === null) return { breakReason: 'its seed is not a number, boolean, tensor or flat record of them' };
   const accBare = acc.length === 1 && acc[0].name === BARE;
+  const tr = guardStep(acc, accBare, fields, bare, f);
+  if (!('expr' in tr)) return tr;
+  const changed = accumulatorChange(tr.expr, acc, accBare);
+  return changed === null
+    ? tr
+    : { breakReason: `its accumulator changes type after the first step (${changed}); seed it with a value of the type it keeps (e.g. ops.zeros(shape, dtype))` };
+}
+
+/** What differs between the seed's types and the step's result types, or null when they agree. */
+function accumulatorChange(g: ExprGraph, acc: readonly FieldType[], accBare: boolean): string | null {
+  const describeField = (f: FieldType | undefined) =>
+    f === undefined ? 'missing' : f.kind === 'tensor' ? `${f.dtype}${formatShape(f.shape ?? [])}` : f.kind;
+  const typeOf = (o: OutSpec | undefined): FieldType | undefined => {
+    if (o === undefined) return undefined;
+    if (o.kind === 'node') {
+      const n = g.nodes[o.id];
+      if (n.shape.length === 0) return { name: '', kind: n.dtype === 'bool' ? 'boolean' : 'number' };
+      return { name: '', kind: 'tensor', dtype: n.dtype, shape: n.shape as number[] };
+    }
+    if (o.kind === 'value') return { name: '', kind: typeof o.value === 'number' ? 'number' : typeof o.value === 'boolean' ? 'boolean' : 'other' };
+    if (o.kind === 'passthrough') return g.inputs[o.input] ? acc.find((f) => 'acc.' + (f.name || 'x') === g.inputs[o.input].name) : undefined;
+    return { name: '', kind: 'other' };
+  };
+  const same = (a: FieldType, b: FieldType | undefined) =>
+    b !== undefined && a.kind === b.kind && (a.kind !== 'tensor' || (a.dtype === b.dtype && formatShape(a.shape ?? []) === formatShape(b.shape ?? [])));
+  if (accBare) {
+    const out = typeOf(g.output);
+    return same(acc[0], out) ? null : `${describeField(acc[0])} -> ${describeField(out)}`;
+  }
+  if (g.output.kind !== 'record') return `a record -> a ${g.output.kind}`;
+  const outFields = new Map(g.output.fields);
+  if (outFields.size !== acc.length) return `fields ${acc.map((f) => f.name).join(',')} -> ${[...outFields.keys()].join(',')}`;
+  for (const f of acc) {
+    const t = typeOf(outFields.get(f.name));
+    if (!same(f, t)) return `field '${f.name}': ${describeField(f)} -> ${describeField(t)}`;
+  }
+  return null;
+}
+
+function guardStep(
+  acc: readonly FieldType[], accBare: boolean, fields: readonly FieldType[], bare: boolean, f: (acc: any, x: any, key?: unknown) => unknown,
+): TraceResult {
   return guard(() =>
     traceGraph(
       [...inputSpecs(acc, 'acc.'), ...inputSpecs(fields)],

@@ -32,7 +32,12 @@ export function outputBatch(g: ExprGraph, out: OutSpec, values: readonly (BVal |
       const n = g.nodes[o.id];
       return columnOf(values[o.id] as BVal, n.shape.length, n.dtype, b.length);
     }
-    if (o.kind === 'passthrough') return b.columns.get(names[o.input]) as Column;
+    if (o.kind === 'passthrough') {
+      // A rank-0 tensor passed through leaves the stage as a number, as every map's output does.
+      const c = b.columns.get(names[o.input]) as Column;
+      if (c.kind === 'tensor' && c.tensor.rank === 1) return { kind: c.tensor.dtype === 'bool' ? 'boolean' : 'number', tensor: c.tensor };
+      return c;
+    }
     if (o.kind === 'value') return constColumn(o.value, b.length);
     throw new Error(`a traced stage cannot emit a nested ${o.kind} per element`);
   };

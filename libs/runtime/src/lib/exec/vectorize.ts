@@ -87,15 +87,18 @@ const KIND_RULES: Partial<Record<string, Rule>> = {
     const lifted = args.map((a, i) => lift(a, known(ins[i].shape), rank, rows));
     return op(n.op, lifted, { ...n.attrs, axis: n.op === 'argmax' || n.op === 'argmin' ? physical[0] : physical, keepDims });
   },
+  // Per element, matmul treats a 1-D `a` as [1,k] and a 1-D `b` as [k,1] (NumPy). Batched, both operands are
+  // made explicitly 2-D or more, and the batched one gets size-1 dims after the batch dimension so its
+  // per-element batch dims line up with the other operand's (right-aligned broadcasting).
   matmul: (n, [a, b], ins, rows) => {
     const sa = known(ins[0].shape);
     const sb = known(ins[1].shape);
-    const r = Math.max(sa.length, sb.length, 2);
-    let at = a.t;
-    let bt = b.t;
-    if (a.batched) at = sa.length === 1 ? op('reshape', [a.t], { shape: [rows, 1, sa[0]] }) : lift(a, sa, r, rows);
-    if (b.batched) bt = sb.length === 1 ? op('reshape', [b.t], { shape: [rows, sb[0], 1] }) : lift(b, sb, r, rows);
-    return op('reshape', [op('matmul', [at, bt])], { shape: [rows, ...known(n.shape)] });
+    const a2 = sa.length === 1 ? [1, sa[0]] : sa;
+    const b2 = sb.length === 1 ? [sb[0], 1] : sb;
+    const r = Math.max(a2.length, b2.length);
+    const shaped = (v: BVal, s2: number[]): Tensor =>
+      v.batched ? op('reshape', [v.t], { shape: [rows, ...new Array(r - s2.length).fill(1), ...s2] }) : op('reshape', [v.t], { shape: s2 });
+    return op('reshape', [op('matmul', [shaped(a, a2), shaped(b, b2)])], { shape: [rows, ...known(n.shape)] });
   },
 };
 
@@ -116,14 +119,20 @@ const RULES: Partial<Record<string, Rule>> = {
     const { begin, size } = normalized(n, ins) as { begin: number[]; size: number[] };
     return op('slice', [x.t], { begin: [0, ...begin], size: [rows, ...size] });
   },
-  softmax: (n, [x], ins) => op('softmax', [x.t], { axis: (normalized(n, ins) as { axis: number }).axis + 1 }),
-  logSoftmax: (n, [x], ins) => op('logSoftmax', [x.t], { axis: (normalized(n, ins) as { axis: number }).axis + 1 }),
+  softmax: (n, args, ins, rows) => softmaxRule(n, args, ins, rows),
+  logSoftmax: (n, args, ins, rows) => softmaxRule(n, args, ins, rows),
   gather: (n, args, ins, rows) => {
     const [x, idx] = args;
     if (x.batched && !idx.batched) return op('gather', [x.t, idx.t], { axis: (normalized(n, ins) as { axis: number }).axis + 1 });
     return perRow(n, args, ins, rows);
   },
 };
+
+/** Softmax along the per-element axis; a per-element scalar is its own one-element axis. */
+function softmaxRule(n: ExprNode, [x]: BVal[], ins: ExprNode[], rows: number): Tensor {
+  if (ins[0].shape.length === 0) return op('reshape', [op(n.op, [op('reshape', [x.t], { shape: [rows, 1] })], { axis: 1 })], { shape: [rows] });
+  return op(n.op, [x.t], { axis: (normalized(n, ins) as { axis: number }).axis + 1 });
+}
 
 /** The fallback: run the op once per row on views, and stack the results. */
 function perRow(n: ExprNode, args: BVal[], ins: ExprNode[], rows: number): Tensor {

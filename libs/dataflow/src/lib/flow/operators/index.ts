@@ -1,3 +1,4 @@
+import type { Tensor } from '../../core/tensor';
 import type {
   BatchOp, CountWindowOp, FilterOp, FlatMapOp, FlowLike, KeyByOp, LateInfo, MapOp, MergeOp, ReduceOp, ScanOp, SkipOp,
   TakeOp, TapOp, TimeWindowOp, ZipOp,
@@ -32,16 +33,16 @@ export function flatMap<I, O>(f: (x: I, index: number) => Iterable<O> | ArrayLik
 }
 
 /**
- * `scan(f, seed)`: emits each running accumulator; per key after keyBy. f may return a rank-0 tensor for a
- * number accumulator (it is normalized to a number between elements).
+ * `scan(f, seed)`: emits each running accumulator; per key after keyBy. The accumulator is normalized like
+ * an element, the seed included: a rank-0 tensor (seed or result) reaches f as a plain number.
  */
-export function scan<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A): ScanOp {
+export function scan<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A | Tensor): ScanOp {
   checkFn('scan', f);
   return Object.freeze({ kind: 'scan', fn: f, seed });
 }
 
 /** `reduce(f, seed)`: emits the final accumulator when the input ends; one per key after keyBy. */
-export function reduce<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A): ReduceOp {
+export function reduce<A, I>(f: (acc: A, x: I, key?: unknown) => unknown, seed: A | Tensor): ReduceOp {
   checkFn('reduce', f);
   return Object.freeze({ kind: 'reduce', fn: f, seed });
 }

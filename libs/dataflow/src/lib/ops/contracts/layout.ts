@@ -74,6 +74,10 @@ registerContract({
   infer([x]: readonly ValueInfo[], attrs) {
     const rank = x.shape.length;
     let axes: number[];
+    if (attrs.axis == null && x.shape.includes(null)) {
+      // Which axes have size 1 is only known when the graph runs, and with it the result's rank.
+      throw argError('squeeze', 'axis', `is omitted, but x has unknown dimensions ${formatShape(x.shape)}; name the axes to squeeze`);
+    }
     if (attrs.axis == null) axes = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
     else {
       const list = typeof attrs.axis === 'number' ? [attrs.axis] : attrInts('squeeze', 'axis', attrs.axis);
