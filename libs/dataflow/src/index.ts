@@ -37,7 +37,7 @@ export type { ErrorPolicy } from './lib/flow/errors';
 export { PipelineError, opOf } from './lib/flow/errors';
 export type { ExprGraph, ExprNode, InputSpec, OutSpec } from './lib/ir/expr';
 export { liveNodes, outputNodeIds } from './lib/ir/expr';
-export { formatExprGraph, formatNode } from './lib/ir/format';
+export { formatExprGraph, formatNode, registerAttrFormatter } from './lib/ir/format';
 export { OpaqueField, SymbolicTensor, TracerConversionError } from './lib/trace/symbolic';
 export type { TraceSource } from './lib/trace/symbolic';
 export { GraphBuilder, UntraceableOutputError } from './lib/trace/builder';

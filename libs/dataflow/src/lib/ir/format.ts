@@ -18,13 +18,23 @@ export function formatExprGraph(g: ExprGraph, indent = '  '): string {
   return lines.join('\n');
 }
 
+/** Per-op text for a node's attrs (a fused node's program reads better as an expression than as JSON). */
+const attrFormatters = new Map<string, (attrs: ExprNode['attrs']) => string>();
+
+export function registerAttrFormatter(op: string, format: (attrs: ExprNode['attrs']) => string): void {
+  attrFormatters.set(op, format);
+}
+
 export function formatNode(n: ExprNode, value?: Tensor): string {
   const type = `${n.dtype}${formatShape(n.shape)}`;
   if (n.op === 'input') return `%${n.id} = input ${String(n.attrs.name)} : ${type}${n.weak ? ' (number)' : ''}`;
   if (n.op === 'const') return `%${n.id} = const ${type} ${value === undefined ? '?' : shortValue(value)}`;
-  const attrs = Object.entries(n.attrs)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const custom = attrFormatters.get(n.op);
+  const attrs = custom !== undefined
+    ? [custom(n.attrs)]
+    : Object.entries(n.attrs)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const args = [...n.inputs.map((i) => `%${i}`), ...attrs].join(', ');
   if (n.op === 'print') return `%${n.id} = print(${args})  (effect)`;
   return `%${n.id} = ${n.op}(${args}) : ${type}`;

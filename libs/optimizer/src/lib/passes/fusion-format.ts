@@ -1,3 +1,4 @@
+import { registerAttrFormatter } from '@weir/dataflow';
 import type { AttrValue } from '@weir/dataflow';
 
 const INFIX: ReadonlyMap<unknown, string> = new Map([['add', '+'], ['sub', '-'], ['mul', '*'], ['div', '/']]);
@@ -37,3 +38,6 @@ export function formatFusedProgram(program: AttrValue | undefined): string {
   });
   return [...lets, text[text.length - 1]?.s ?? '?'].join('; ');
 }
+
+// explain() shows fused nodes as the expression they compute.
+registerAttrFormatter('fused', (attrs) => formatFusedProgram(attrs.program));
