@@ -32,6 +32,9 @@ describe('bad usage exits with code 2 and a one-line message first', () => {
     [['run', join(EXAMPLES, 'dense.ts'), '-i', 'missing.ndjson', '-o', 'x.csv'], /^weir: error: cannot read input missing.ndjson: no such file$/],
     [['run', join(EXAMPLES, 'dense.ts'), '-i', FEATURES, '-o', 'x.xlsx'], /^weir: error: cannot tell the format of x.xlsx from its extension/],
     [['frobnicate'], /^weir: error: unknown command 'frobnicate'$/],
+    // Capabilities that are not built yet are refused, not silently ignored.
+    [['run', join(EXAMPLES, 'dense.ts'), '-i', FEATURES, '-o', 'x.csv', '--workers', '2'], /^weir: error: compile: 'workers: 2' is not supported yet/],
+    [['run', join(EXAMPLES, 'dense.ts'), '-i', FEATURES, '-o', 'x.csv', '--device', 'gpu'], /^weir: error: compile: 'device: "gpu"' is not supported yet/],
   ])('weir %j', async (args, firstLine) => {
     const r = await weir(args as string[], { cwd: tmp.dir });
     expect(r.code).toBe(2);

@@ -8,7 +8,7 @@ import { optimizeExpression } from '@weir/optimizer';
 setExprOptimizer(optimizeExpression);
 
 export type { CompileOptions } from './lib/exec/plan';
-export { DEFAULT_BATCH_SIZE, Plan, compile, loadPlan } from './lib/exec/plan';
+export { DEFAULT_BATCH_SIZE, Plan, UnsupportedOptionError, compile, loadPlan } from './lib/exec/plan';
 export type { CollectOptions } from './lib/collect';
 export { collect } from './lib/collect';
 export type { Column, ColumnBatch } from './lib/exec/batch';

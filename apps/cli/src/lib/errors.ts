@@ -18,6 +18,7 @@ export class UsageError extends Error {
 // exit 2 like bad usage: the user has to fix what they passed in, not the pipeline.
 const USAGE_ERRORS: ReadonlySet<string> = new Set([
   'UsageError', 'SchemaError', 'FormatError', 'InputError', 'BadInputError', 'OutputPathError', 'CommanderError',
+  'UnsupportedOptionError',
 ]);
 
 export function exitCodeOf(error: unknown): number {

@@ -56,6 +56,8 @@ export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<
   let ok = false;
   try {
     source = await openSource(options.input, { format: options.inputFormat, schema: options.schema, batchSize: options.batchSize, rowErrors });
+    // Compiled before the output is opened: a refused option leaves no output file behind.
+    const plan = options.mode === 'eager' ? null : planFor(loaded, options, rowErrors, source.path);
     sink = openSink(options.output, { format: options.format ?? stdoutFormat(options.output, source.format) });
     const stats = source.stats;
     progress = Progress.start(() => stats.rows, { quiet: options.quiet });
@@ -66,7 +68,7 @@ export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<
       }
       throw e;
     });
-    else await runGraph(planFor(loaded, options, rowErrors, source.path), source, sink);
+    else await runGraph(plan as Plan, source, sink);
     await sink.close();
     ok = true;
   } finally {

@@ -14,9 +14,13 @@ import type { RunStats, StageRunner } from './stage';
 export interface CompileOptions {
   /** Rows per record batch (default 8192). */
   readonly batchSize?: number;
-  /** Worker threads for CPU stages (0: the main thread). Only 0 is implemented so far. */
+  /**
+   * Worker threads for CPU stages. Worker-thread execution is not built yet: 0 (the default) and 'auto'
+   * (which currently always chooses the main thread) are accepted; a positive number is an error rather
+   * than a silent single-threaded run.
+   */
   readonly workers?: number | 'auto';
-  /** 'cpu' only so far; 'gpu' and 'auto' are accepted and run on the CPU. */
+  /** 'cpu' and 'auto' (which currently always chooses the CPU); 'gpu' is an error until the GPU backend lands. */
   readonly device?: 'cpu' | 'gpu' | 'auto';
   /** Switch optimizer passes off or on by name. */
   readonly passes?: Readonly<Record<string, boolean>>;
@@ -26,6 +30,11 @@ export interface CompileOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
+
+/** An option that names a capability Weir does not have yet (worker threads, the GPU). */
+export class UnsupportedOptionError extends Error {
+  override readonly name = 'UnsupportedOptionError';
+}
 
 /**
  * A compiled pipeline. Stages are traced against the input's schema when it is first known (from the data,
@@ -47,6 +56,13 @@ export class Plan<T = unknown> {
   ) {
     const bs = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(bs) || bs < 1) throw new TypeError(`compile: 'batchSize' is ${JSON.stringify(options.batchSize)}; expected an integer >= 1`);
+    const w = options.workers ?? 0;
+    if (w !== 0 && w !== 'auto') {
+      throw new UnsupportedOptionError(`compile: 'workers: ${JSON.stringify(w)}' is not supported yet: worker-thread execution is not built, every stage runs on the main thread. Use 0 or 'auto'.`);
+    }
+    if (options.device === 'gpu') {
+      throw new UnsupportedOptionError("compile: 'device: \"gpu\"' is not supported yet: there is no GPU backend. Use 'cpu' or 'auto'.");
+    }
   }
 
   get batchSize(): number {

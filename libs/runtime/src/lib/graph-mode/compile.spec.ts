@@ -70,6 +70,13 @@ describe('compile: graph mode', () => {
     expect(pulled).toBeLessThanOrEqual(10);
   });
 
+  it('refuses options for capabilities that are not built yet instead of ignoring them', () => {
+    const t = pipeline(map((x: number) => ops.square(x)));
+    expect(() => compile(t, { workers: 4 })).toThrow("compile: 'workers: 4' is not supported yet: worker-thread execution is not built");
+    expect(() => compile(t, { device: 'gpu' })).toThrow(`compile: 'device: "gpu"' is not supported yet: there is no GPU backend`);
+    expect(() => compile(t, { workers: 'auto', device: 'auto' })).not.toThrow();
+  });
+
   it('binds a Transform to an input at run time', async () => {
     const t = pipeline(map((x: number) => ops.square(x)));
     const plan = compile(t);
