@@ -13,7 +13,13 @@ function stageHeader(s: StageIR): string {
     const params = Object.entries(s).filter(([k]) => k !== 'kind' && k !== 'position').map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     return `${label}(${params.join(', ')})`;
   }
-  const how = s.expr !== null ? (s.kind === 'map' || s.kind === 'filter' ? 'vectorized over the batch' : 'traced, run per element') : 'GRAPH BREAK, runs user code per element';
+  const how = s.expr === null
+    ? 'GRAPH BREAK, runs user code per element'
+    : s.kind === 'map' || s.kind === 'filter'
+      ? 'vectorized over the batch'
+      : s.fold !== undefined
+        ? `folded batch by batch with ${s.fold}`
+        : 'traced, run per element';
   return `${label}  [${how}${s.keyed ? ', keyed' : ''}]`;
 }
 

@@ -26,6 +26,12 @@ describe('reduce: batched folds', () => {
     expect(g.toArray()).toEqual(e.toArray());
   });
 
+  it('still folds batch by batch with every optimizer pass on (fusion must not hide the fold)', async () => {
+    const plan = compile(from([{ x: tensor([1, 2]) }]).pipe(map((r: { x: Tensor }) => ({ s: ops.sum(r.x) })), reduce((a: number, r: { s: number }) => ops.add(a, r.s), 0)));
+    expect(await plan.collect()).toEqual([3]);
+    expect(plan.explain()).toContain('stage reduce#1  [folded batch by batch with sum]');
+  });
+
   it('emits the seed for an empty input', async () => {
     expect(await compile(from([] as number[]).pipe(reduce((a: number, x: number) => ops.add(a, x), 7))).collect()).toEqual([7]);
   });

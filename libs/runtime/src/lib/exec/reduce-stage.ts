@@ -64,7 +64,9 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
     if (graph === null) {
       const fields = schemaOf(b);
       const k = `${position}|fold|${fields.map((f) => `${f.name}:${f.kind}:${f.dtype}:${f.shape}`).join('|')}|${b.bare}`;
-      const tr = cache.get(k) ?? optimizedTrace(traceStepFn(op.fn, op.seed, fields, b.bare), settings);
+      // Fusion would hide the fold's root op inside a fused node; the batched fold evaluates the term with
+      // the vectorizer anyway, so this stage's graph is optimized without it.
+      const tr = cache.get(k) ?? optimizedTrace(traceStepFn(op.fn, op.seed, fields, b.bare), { ...settings, passes: { ...settings.passes, fusion: false } });
       cache.set(k, tr);
       if ('breakReason' in tr) {
         if (settings.fullGraph) throw new Error(`Stage ${label} cannot be compiled into the graph (fullGraph: true): ${tr.breakReason}`);
@@ -123,7 +125,9 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
     finish() {
       return [rowsToBatch([acc], new Float64Array([0]))];
     },
-    describe: () => [{ kind: 'reduce', position, expr: graph, seed: op.seed, ...(breakReason !== undefined ? { breakReason } : {}) }],
+    describe: () => [{
+      kind: 'reduce', position, expr: graph, seed: op.seed, ...(breakReason !== undefined ? { breakReason } : {}), ...(fold !== null ? { fold: fold.reduce } : {}),
+    }],
   };
 }
 

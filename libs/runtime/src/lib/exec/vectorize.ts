@@ -95,6 +95,12 @@ const KIND_RULES: Partial<Record<string, Rule>> = {
     const sb = known(ins[1].shape);
     const a2 = sa.length === 1 ? [1, sa[0]] : sa;
     const b2 = sb.length === 1 ? [sb[0], 1] : sb;
+    // The common x·W (a batched, W a constant matrix): every row's product is one row block of a single
+    // [B·m, k]·[k, n] matmul, which the blocked kernel runs far faster than B small products.
+    if (a.batched && !b.batched && sb.length === 2) {
+      const flat = op('reshape', [a.t], { shape: [-1, a2[a2.length - 1]] });
+      return op('reshape', [op('matmul', [flat, b.t])], { shape: [rows, ...known(n.shape)] });
+    }
     const r = Math.max(a2.length, b2.length);
     const shaped = (v: BVal, s2: number[]): Tensor =>
       v.batched ? op('reshape', [v.t], { shape: [rows, ...new Array(r - s2.length).fill(1), ...s2] }) : op('reshape', [v.t], { shape: s2 });
