@@ -68,3 +68,4 @@ export type { ExprOptimizer, OptimizeOptions, OptimizeResult, PassRecord } from 
 export { optimizeExpr, setExprOptimizer } from './lib/ir/optimize-hook';
 export { INLINE_CONSTANT_LIMIT, UnsaveablePlanError, loadPlanFile, savePlanFile, serializePlan } from './lib/ir/serialize';
 export { PLAN_FORMAT, PLAN_FORMAT_VERSION, PlanFormatError, deserializePlan, validatePlan } from './lib/ir/validate';
+export { mulberry32 } from './lib/core/random';

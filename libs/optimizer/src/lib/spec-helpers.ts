@@ -1,7 +1,10 @@
 // Helpers for this lib's spec files only (they need Jest's expect): tracing small graphs, running them on
 // random inputs with NaN, ±Infinity and -0 in them, and comparing results bit for bit.
-import { allocate, getContract, prepareGraph, Tensor, traceGraph } from '@weir/dataflow';
+import { allocate, getContract, mulberry32, prepareGraph, Tensor, traceGraph } from '@weir/dataflow';
 import type { Attrs, DType, ExprGraph, ExprNode, InputSpec, SymShape } from '@weir/dataflow';
+
+/** A seeded generator (the library's mulberry32), so every random test is the same on every run. */
+export const rng = mulberry32;
 
 /** Traces `f` over tracers for `inputs` (`[name, dtype, shape]`). */
 export function trace(inputs: readonly (readonly [string, DType, SymShape])[], f: (...xs: any[]) => unknown): ExprGraph {
@@ -18,17 +21,6 @@ export function opsOf(g: ExprGraph): string[] {
   return g.nodes.filter((n) => n.op !== 'input' && n.op !== 'const').map((n) => n.op);
 }
 
-/** A seeded generator (mulberry32), so every random test is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FLOAT_SPECIALS = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 0.5, 1e30, -1e-30];
 const INT_SPECIALS = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 65536, 46341, 123456789, -987654321, -7];

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@weir/dataflow';
 import type { DType } from '@weir/dataflow';
 import type { ConstTensor, Creation } from './op-program';
 
@@ -6,17 +7,9 @@ import type { ConstTensor, Creation } from './op-program';
  * total (any choice gives a valid answer), so a shrunk choice still builds a valid program.
  */
 
-/** mulberry32: a small deterministic PRNG for a step's secondary choices. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG for a step's secondary choices (the library's mulberry32). */
+export const prng = mulberry32;
+
 
 export const intIn = (rnd: () => number, n: number): number => Math.floor(rnd() * n);
 
