@@ -115,8 +115,16 @@ function gatherRows(t: Tensor, rows: readonly number[]): Tensor {
 
 function toColumn(values: readonly unknown[]): Column {
   const n = values.length;
-  if (n > 0 && values.every((v) => typeof v === 'number')) {
-    return { kind: 'number', tensor: new Tensor('float64', [n], Float64Array.from(values as number[])) };
+  // Numbers (the hot case: a stream of plain numbers) are checked and copied in one pass.
+  if (n > 0 && typeof values[0] === 'number') {
+    const data = new Float64Array(n);
+    let i = 0;
+    for (; i < n; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') break;
+      data[i] = v;
+    }
+    if (i === n) return { kind: 'number', tensor: new Tensor('float64', [n], data) };
   }
   if (n > 0 && values.every((v) => typeof v === 'boolean')) {
     return { kind: 'boolean', tensor: new Tensor('bool', [n], Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0))) };
