@@ -21,9 +21,9 @@ export async function* readArrowIpc(path: string, options: ReadOptions = {}, for
   // The stream format needs no seeking, so stdin is read as it comes.
   const streamed = path === STDIO && format === 'stream';
   const input = streamed ? { path, release: async () => undefined } : await seekablePath(path, options.stdin);
+  const batches = readArrowBatches(streamed ? options.stdin ?? process.stdin : input.path);
   try {
     let first = true;
-    const batches = readArrowBatches(streamed ? options.stdin ?? process.stdin : input.path);
     for (;;) {
       let step: IteratorResult<RecordBatch>;
       try {
@@ -46,6 +46,8 @@ export async function* readArrowIpc(path: string, options: ReadOptions = {}, for
       }
     }
   } finally {
+    // A consumer that stops early (take, a schema error) must still close the file the reader holds.
+    await batches.return(undefined).catch(() => undefined);
     await input.release();
   }
 }
