@@ -25,7 +25,7 @@ export function formatFusedProgram(program: AttrValue | undefined): string {
     const arg = (k: number): string => text[args[k] as number]?.s ?? '?';
     const operand = (k: number): string => (text[args[k] as number]?.infix ? `(${arg(k)})` : arg(k));
     let t = { s: '', infix: false };
-    if (op === 'input') t.s = `%${String(args[0])}`;
+    if (op === 'input') t.s = `$${String(args[0])}`; // the fused node's own inputs: $0 is its first argument
     else if (op === 'const') t.s = String(args[0]);
     else if (op === 'cast') t.s = `cast(${arg(0)}, ${String(dtype)})`;
     else if (INFIX.has(op) && args.length === 2) t = { s: `${operand(0)} ${INFIX.get(op)} ${operand(1)}`, infix: true };
