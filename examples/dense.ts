@@ -63,7 +63,9 @@ export default pipeline(
   // A running mean per group: mean += (y - mean) / n.
   scan(
     (acc: RunningMean, r: Activated): RunningMean => {
-      const n = ops.add(acc.n, 1);
+      // n in float32, so the running mean stays float32 (a float64 n would widen it, and an accumulator must
+      // keep its type from step to step to be traced and saved).
+      const n = ops.cast(ops.add(acc.n, 1), 'float32');
       return { id: r.id, group: r.group, y: r.y, n, mean: ops.add(acc.mean, ops.div(ops.sub(r.y, acc.mean), n)) };
     },
     { id: -1, group: -1, y: ops.zeros([4]), n: ops.zeros([]), mean: ops.zeros([4]) } as RunningMean,
