@@ -31,6 +31,8 @@ export interface TracedStage {
   readonly seed?: unknown;
   /** Stages after a keyBy keep state per key. */
   readonly keyed?: boolean;
+  /** Run as one graph with the next stage by operator fusion (for explain; not saved). */
+  readonly fusedWithNext?: boolean;
   /** reduce: the batch reduction ('sum', 'max', 'min') when the step folds batch by batch (for explain; not saved). */
   readonly fold?: string;
   /** The graph as traced, and what each optimizer pass that changed it did (for explain; not saved). */

@@ -5,6 +5,8 @@ import {
 import { BARE, ColumnBatch, batchToRows, rowsToBatch } from './batch';
 import { eagerSegment } from './eager-segment';
 import { reduceStage } from './reduce-stage';
+import { fusedChain } from './fused-chain';
+import type { Schema } from './propagate';
 import { graphRowFn, graphStepFn } from './graph-fn';
 import { schemaKey, schemaOf } from './schema';
 import type { RunContext, StageRunner } from './stage';
@@ -17,9 +19,17 @@ export interface CompileSettings {
 }
 
 /** A trace with the optimizer's passes applied (and their log kept for explain). */
+/** Stream-level passes (the runtime's); every other pass name goes to the expression optimizer. */
+export const STREAM_PASSES = ['operatorFusion'] as const;
+
+export function exprPasses(passes: CompileSettings['passes']): Readonly<Record<string, boolean>> | undefined {
+  if (passes === undefined) return undefined;
+  return Object.fromEntries(Object.entries(passes).filter(([k]) => !(STREAM_PASSES as readonly string[]).includes(k)));
+}
+
 export function optimizedTrace(tr: TraceResult, settings: CompileSettings): TraceResult {
   if (!('expr' in tr) || 'traced' in tr) return tr;
-  const r = optimizeExpr(tr.expr, { passes: settings.passes });
+  const r = optimizeExpr(tr.expr, { passes: exprPasses(settings.passes) });
   return { expr: r.graph, traced: tr.expr, passLog: r.log };
 }
 
@@ -37,9 +47,16 @@ export function buildRunners(
 ): StageRunner[] {
   const runners: StageRunner[] = [];
   let i = 0;
+  const fusion = loaded === null && settings.passes?.operatorFusion !== false;
   while (i < ops.length) {
     const op = ops[i];
-    if (op.kind === 'map' || op.kind === 'filter') {
+    const chainEnd = fusion && op.kind === 'map' ? endOfChain(ops, i) : i;
+    if (chainEnd - i >= 2) {
+      const chain = ops.slice(i, chainEnd) as Extract<OperatorDesc, { kind: 'map' | 'filter' }>[];
+      const separate = chain.map((o, k) => rowStage(o, i + k, undefined, settings, ctx, cache));
+      runners.push(fusedChain(chain, i, separate, { exprPasses: exprPasses(settings.passes), traceOf: (o, position, schema) => traceOf(o, position, schema, settings, cache) }));
+      i = chainEnd;
+    } else if (op.kind === 'map' || op.kind === 'filter') {
       runners.push(rowStage(op, i, loaded?.[i], settings, ctx, cache));
       i++;
     } else if (op.kind === 'tap') {
@@ -63,6 +80,24 @@ export function buildRunners(
     }
   }
   return runners;
+}
+
+/** Consecutive maps from `i`, and one filter after them: what operator fusion runs as one stage. */
+function endOfChain(ops: readonly OperatorDesc[], i: number): number {
+  let j = i;
+  while (j < ops.length && ops[j].kind === 'map') j++;
+  if (j < ops.length && ops[j].kind === 'filter') j++;
+  return j;
+}
+
+/** A map or filter traced for `schema`, as its own stage would trace it (shared through the cache). */
+function traceOf(
+  op: Extract<OperatorDesc, { kind: 'map' | 'filter' }>, position: number, schema: Schema, settings: CompileSettings, cache: TraceCache,
+): TraceResult {
+  const k = `${position}|${schemaKey(schema.fields, schema.bare)}`;
+  const tr = cache.get(k) ?? optimizedTrace(op.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(op.fn, schema.fields, schema.bare), settings);
+  cache.set(k, tr);
+  return tr;
 }
 
 function breakError(label: string, reason: string): Error {

@@ -14,7 +14,8 @@ describe('Plan.explain', () => {
     await plan.collect();
     const text = plan.explain();
     expect(text).toContain('input records: id: string, x: float32[3]');
-    expect(text).toContain('stage map#0  [vectorized over the batch]');
+    // map#0 and filter#1 run as one graph (operator fusion); each keeps its own trace in explain.
+    expect(text).toContain('stage map#0  [vectorized over the batch, fused with the next stage]');
     expect(text).toContain('stage filter#1  [vectorized over the batch]');
     expect(text).toContain('stage map#2  [GRAPH BREAK, runs user code per element]');
     expect(text).toMatch(/graph breaks: 1\n  map#2: Cannot use a traced tensor/);

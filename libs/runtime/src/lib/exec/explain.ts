@@ -20,7 +20,7 @@ function stageHeader(s: StageIR): string {
       : s.fold !== undefined
         ? `folded batch by batch with ${s.fold}`
         : 'traced, run per element';
-  return `${label}  [${how}${s.keyed ? ', keyed' : ''}]`;
+  return `${label}  [${how}${s.keyed ? ', keyed' : ''}${s.fusedWithNext ? ', fused with the next stage' : ''}]`;
 }
 
 /**

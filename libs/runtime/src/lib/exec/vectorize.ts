@@ -98,7 +98,9 @@ const KIND_RULES: Partial<Record<string, Rule>> = {
     // The common x·W (a batched, W a constant matrix): every row's product is one row block of a single
     // [B·m, k]·[k, n] matmul, which the blocked kernel runs far faster than B small products.
     if (a.batched && !b.batched && sb.length === 2) {
-      const flat = op('reshape', [a.t], { shape: [-1, a2[a2.length - 1]] });
+      // Explicit row count: -1 cannot be inferred when k is 0.
+      const lead = rows * a2.slice(0, -1).reduce((x, y) => x * y, 1);
+      const flat = op('reshape', [a.t], { shape: [lead, a2[a2.length - 1]] });
       return op('reshape', [op('matmul', [flat, b.t])], { shape: [rows, ...known(n.shape)] });
     }
     const r = Math.max(a2.length, b2.length);
