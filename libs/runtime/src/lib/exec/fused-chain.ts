@@ -4,7 +4,7 @@ import { composeExprs } from './compose';
 import { outputSchema, Schema } from './propagate';
 import { schemaKey, schemaOf } from './schema';
 import type { StageRunner } from './stage';
-import { traceRowFn, TraceResult } from './stage-trace';
+import type { TraceResult } from './stage-trace';
 import { bindInputs, outputBatch } from './vector-stages';
 import { evalBatched } from './vectorize';
 
