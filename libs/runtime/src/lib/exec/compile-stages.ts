@@ -10,7 +10,7 @@ import type { Schema } from './propagate';
 import { graphRowFn, graphStepFn } from './graph-fn';
 import { schemaKey, schemaOf } from './schema';
 import type { RunContext, StageRunner } from './stage';
-import { traceRowFn, traceStepFn, TraceResult } from './stage-trace';
+import { traceIndexedFn, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
 import { truthy, vectorFilter, vectorMap } from './vector-stages';
 
 export interface CompileSettings {
@@ -95,7 +95,7 @@ function traceOf(
   op: Extract<OperatorDesc, { kind: 'map' | 'filter' }>, position: number, schema: Schema, settings: CompileSettings, cache: TraceCache,
 ): TraceResult {
   const k = `${position}|${schemaKey(schema.fields, schema.bare)}`;
-  const tr = cache.get(k) ?? optimizedTrace(op.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(op.fn, schema.fields, schema.bare), settings);
+  const tr = cache.get(k) ?? optimizedTrace(traceIndexedFn(op.fn, schema.fields, schema.bare), settings);
   cache.set(k, tr);
   return tr;
 }
@@ -124,7 +124,7 @@ function rowStage(
       checkSavedInputs(label, savedExpr, fields, b.bare);
       tr = { expr: savedExpr };
     } else {
-      tr = cache.get(k) ?? optimizedTrace(op.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(op.fn, fields, b.bare), settings);
+      tr = cache.get(k) ?? optimizedTrace(traceIndexedFn(op.fn, fields, b.bare), settings);
       cache.set(k, tr);
     }
     if ('breakReason' in tr) {
@@ -301,14 +301,14 @@ function traceSegment(
       }
       case 'filter':
       case 'map': {
-        const tr = schemaKnown ? cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, fields, bare)) : null;
+        const tr = schemaKnown ? cache.get(k) ?? traceIndexedFn(o.fn, fields, bare) : null;
         traced(tr, (g) => (o.kind === 'map' ? mapOp(graphRowFn(g, label)) : filterOp(graphRowFn(g, label))));
         if (o.kind === 'map') schemaKnown = false;
         break;
       }
       case 'flatMap': {
         // A flatMap whose callback returns a fixed-length array traces; its graph runs per element.
-        const tr = schemaKnown ? cache.get(k) ?? (o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, fields, bare, true)) : null;
+        const tr = schemaKnown ? cache.get(k) ?? traceIndexedFn(o.fn, fields, bare, true) : null;
         traced(tr, (g) => flatMapOp(graphRowFn(g, label) as (x: unknown) => unknown[]));
         schemaKnown = false;
         break;

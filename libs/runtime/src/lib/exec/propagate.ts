@@ -1,6 +1,6 @@
 import { ExprGraph, FieldType, normalizeElement, OperatorDesc, OutSpec } from '@weir/dataflow';
 import { BARE } from './batch';
-import { seedFields, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
+import { seedFields, traceIndexedFn, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
 import { schemaKey } from './schema';
 
 export interface Schema {
@@ -23,14 +23,14 @@ export function propagate(
     const k = `${position}|${schemaKey(schema.fields, schema.bare)}`;
     switch (o.kind) {
       case 'map': {
-        const tr = cache.get(k) ?? optimize(o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        const tr = cache.get(k) ?? optimize(traceIndexedFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
         schema = 'expr' in tr ? outputSchema(tr.expr, schema) : null;
         break;
       }
       case 'filter':
       case 'keyBy': {
-        const tr = cache.get(k) ?? optimize(o.kind === 'filter' && o.fn.length >= 2 ? { breakReason: 'it uses the element index (its second argument)' } : traceRowFn(o.fn, schema.fields, schema.bare));
+        const tr = cache.get(k) ?? optimize(o.kind === 'filter' ? traceIndexedFn(o.fn, schema.fields, schema.bare) : traceRowFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
         break;
       }

@@ -17,6 +17,15 @@ export function traceRowFn(f: (x: any, i: number) => unknown, fields: readonly F
   );
 }
 
+/**
+ * Traces a map, filter or flatMap callback, which also receives the element's index: one that declares that
+ * second parameter is a graph break (a trace would bake in index 0).
+ */
+export function traceIndexedFn(f: (x: any, i: number) => unknown, fields: readonly FieldType[], bare: boolean, arrayOutput = false): TraceResult {
+  if (f.length >= 2) return { breakReason: 'it uses the element index (its second argument)' };
+  return traceRowFn(f, fields, bare, arrayOutput);
+}
+
 /** The seed of a scan/reduce as tracing inputs: numbers and tensors, or a flat record of them. */
 export function seedFields(seed: unknown): FieldType[] | null {
   const one = (name: string, v: unknown): FieldType | null =>
