@@ -3,6 +3,7 @@ import { binaryKernel } from './binary';
 import { castKernel } from './cast';
 import { concatKernel, stackKernel } from './concat';
 import { eyeKernel, fillKernel, onesKernel, rangeKernel, zerosKernel } from './creation';
+import { fusedReduceKernel } from './fused-reduce';
 import { gatherKernel } from './gather';
 import { fusedKernel } from './jit/fused';
 import { matmulKernel } from './matmul';
@@ -46,6 +47,7 @@ export const CPU_KERNELS: Readonly<Record<string, Kernel>> = {
   fill: fillKernel,
   range: rangeKernel,
   fused: fusedKernel,
+  fusedReduce: fusedReduceKernel,
 };
 
 // Runs once per process: Node's module cache evaluates this file once however often it is imported, and

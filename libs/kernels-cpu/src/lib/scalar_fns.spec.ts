@@ -1,4 +1,24 @@
+import { mulberry32 } from '@weir/dataflow';
 import { floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid } from './scalar_fns';
+
+/** NumPy's npy_divmod written out with fmod (`%`) only: what the int32 fast paths must agree with. */
+function fmodDivmod(a: number, b: number): [number, number] {
+  if (b === 0) return [a / b, NaN];
+  let mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0) {
+    if (b < 0 !== mod < 0) {
+      mod += b;
+      div -= 1;
+    }
+  } else mod = b < 0 ? -0 : 0;
+  if (div === 0) return [a / b < 0 || Object.is(a / b, -0) ? -0 : 0, mod];
+  let floored = Math.floor(div);
+  if (div - floored > 0.5) floored += 1;
+  return [floored, mod];
+}
+
+const INT_MIN = -(2 ** 31);
 
 describe('scalar_fns', () => {
   it("floatFloorDiv and floatMod follow NumPy's divmod", () => {
@@ -14,6 +34,42 @@ describe('scalar_fns', () => {
     // Zero results carry the sign NumPy gives them.
     expect(Object.is(floatMod(4, -2), -0)).toBe(true);
     expect(Object.is(floatFloorDiv(-0.0, 3), -0)).toBe(true);
+  });
+
+  describe('the int32 fast paths of floatMod and floatFloorDiv', () => {
+    const same = (a: number, b: number): void => {
+      const [div, mod] = fmodDivmod(a, b);
+      expect([a, b, floatFloorDiv(a, b), floatMod(a, b)]).toEqual([a, b, div, mod]);
+      // toEqual tells -0 from 0; say so explicitly where it matters.
+      expect([Object.is(floatFloorDiv(a, b), div), Object.is(floatMod(a, b), mod)]).toEqual([true, true]);
+    };
+
+    it.each([
+      ['signed zeros', [[-0, 3], [0, -3], [-0, -3], [6, 3], [-6, 3], [6, -3], [-6, -3], [0, 1], [-0, 1]]],
+      ['negative divisors', [[7, -2], [-7, -2], [1, -3], [-1, -3], [5, -5], [2147483647, -2], [-5, -2147483648]]],
+      ['INT_MIN and 2^31', [[INT_MIN, -1], [INT_MIN, 1], [INT_MIN, INT_MIN], [INT_MIN, 3], [2 ** 31, 3], [2 ** 31, -1], [3, 2 ** 31], [-3, 2 ** 31], [2 ** 31 - 1, INT_MIN]]],
+      ['zero divisors', [[5, 0], [-5, 0], [0, 0], [5, -0], [-0, -0], [INT_MIN, 0]]],
+      ['NaN and infinities', [[NaN, 3], [3, NaN], [Infinity, 3], [-Infinity, -3], [3, Infinity], [-3, Infinity], [3, -Infinity], [-0, Infinity], [Infinity, Infinity]]],
+      ['non-integers', [[5.5, 2], [-5.5, 2], [7, 2.5], [-7, -2.5], [0.1, 3], [1e300, 7], [-1e-300, 7], [4294967297, 3]]],
+    ] as [string, [number, number][]][])('agree with fmod-based divmod on %s', (_, cases) => {
+      for (const [a, b] of cases) same(a, b);
+    });
+
+    it('floatMod(INT_MIN, -1) is -0 and floatFloorDiv(INT_MIN, -1) is 2^31 (no int32 overflow)', () => {
+      expect(Object.is(floatMod(INT_MIN, -1), -0)).toBe(true);
+      expect(floatFloorDiv(INT_MIN, -1)).toBe(2 ** 31);
+    });
+
+    it('agree with fmod-based divmod on random int32 pairs, small and large', () => {
+      const r = mulberry32(7);
+      const int = (): number => (r() < 0.5 ? Math.floor(r() * 41) - 20 : (Math.floor(r() * 2 ** 32) | 0));
+      for (let k = 0; k < 20000; k++) {
+        const a = int();
+        const b = int();
+        const [div, mod] = fmodDivmod(a, b);
+        if (!Object.is(floatFloorDiv(a, b), div) || !Object.is(floatMod(a, b), mod)) same(a, b);
+      }
+    });
   });
 
   it('intFloorDiv and intMod floor, and give 0 for a zero divisor', () => {

@@ -20,7 +20,7 @@ describe('the pass manager', () => {
   afterAll(() => setPrintSink(restore));
 
   it('runs the passes in the documented order', () => {
-    expect(PASS_NAMES).toEqual(['constantFolding', 'simplify', 'cse', 'matmulPower', 'pruning', 'fusion']);
+    expect(PASS_NAMES).toEqual(['constantFolding', 'simplify', 'cse', 'matmulPower', 'pruning', 'fusion', 'fusedReduce']);
   });
 
   it('runs to a fixed point: optimizing its own result changes nothing', () => {
@@ -58,7 +58,7 @@ describe('the pass manager', () => {
 
   it('rejects unknown pass names, naming the known ones', () => {
     expect(() => optimizeExpression(sample(), { passes: { cse: false, fold: false } })).toThrow(
-      "Unknown optimizer pass 'fold'; the passes are constantFolding, simplify, cse, matmulPower, pruning, fusion",
+      "Unknown optimizer pass 'fold'; the passes are constantFolding, simplify, cse, matmulPower, pruning, fusion, fusedReduce",
     );
     expect(() => optimizeExpression(sample(), { passes: { a: true, b: false } })).toThrow("Unknown optimizer passes 'a', 'b'");
   });

@@ -3,6 +3,7 @@ import { checkSchema, checkWellFormed } from './graph/check';
 import type { CountingPass } from './pass';
 import { constantFolding } from './passes/constant-folding';
 import { cse } from './passes/cse';
+import { fusedReduce } from './passes/fused-reduce';
 import { fusion } from './passes/fusion';
 import { matmulPower } from './passes/matmul-power';
 import { pruning } from './passes/pruning';
@@ -28,9 +29,13 @@ const PIPELINE: readonly CountingPass[] = [
   // After every rewriter above, each of which leaves the nodes it replaced behind; before fusion, which
   // counts consumers and must not count dead ones.
   pruning,
-  // Last: a fused node hides its ops from every other pass, so they must have had their turn. What it leaves
-  // (constants inlined into programs) the next round's pruning removes.
+  // After every pass above: a fused node hides its ops from every other pass, so they must have had their
+  // turn. What it leaves (constants inlined into programs) the next round's pruning removes.
   fusion,
+  // Last, right after fusion: it folds a reduction's producer into it, and that producer should already be
+  // one fused program (fusion stops at a reduction, so the group ends where this pass starts); run before
+  // fusion, it would take only the single op next to the reduction and leave the rest of the group outside.
+  fusedReduce,
 ];
 
 /** The expression passes' names, in the order they run; `options.passes` switches them by these names. */

@@ -362,6 +362,21 @@ const EXTRA_ATTR_CHECKS: ReadonlyMap<string, (attrs: Attrs) => string | null> = 
   ['print', (a: Attrs) => (typeof a.label === 'string' ? null : `has label ${show(a.label)}; expected a string`)],
 ]);
 
+/**
+ * Checks of a node's inputs that only a particular op needs in a saved (per-element) graph, beyond its
+ * contract, which must also accept the op's batched calls. (A fused or fusedReduce program needs nothing
+ * here: the contract validates it with checkFusedProgram, and nothing from it is evaluated while loading.)
+ */
+const EXTRA_INPUT_CHECKS: ReadonlyMap<string, (inputs: readonly ExprNode[]) => string | null> = new Map([
+  // Vectorization puts the batch dimension in front of the first input and shifts the reduced axes by one:
+  // right only when the first input has the broadcast's rank (the optimizer writes it so). Any other order
+  // would not fail loudly, it would reduce the wrong axes.
+  ['fusedReduce', (ins: readonly ExprNode[]) => {
+    const rank = Math.max(0, ...ins.map((x) => x.shape.length));
+    return ins.length === 0 || ins[0].shape.length === rank ? null : `has a first input of rank ${ins[0].shape.length}; it must have the highest rank of the inputs (${rank})`;
+  }],
+]);
+
 function readExpr(v: unknown, stage: string, pool: ConstantPool): ExprGraph {
   const o = object(v, `${stage}, expr`, 'an expression graph object');
   fields(o, `${stage}, expr`, ['inputs', 'nodes', 'output', 'effects'], ['inputs', 'nodes', 'output', 'effects']);
@@ -475,7 +490,7 @@ function checkOpNode(node: ExprNode, contract: OpContract, where: string, cx: Ex
     if (f.effect) fail(where, `uses %${x} ('${f.node.op}'), an effect, which has no value`);
     if (f.opaque) fail(where, `uses %${x}, a string field, which can only be passed through to the output`);
   }
-  const extra = EXTRA_ATTR_CHECKS.get(contract.name)?.(node.attrs);
+  const extra = EXTRA_ATTR_CHECKS.get(contract.name)?.(node.attrs) ?? EXTRA_INPUT_CHECKS.get(contract.name)?.(node.inputs.map((x) => cx.facts[x].node));
   if (extra != null) fail(where, extra);
   let inferred: { dtype: DType; shape: SymShape };
   try {

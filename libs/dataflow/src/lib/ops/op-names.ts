@@ -15,8 +15,11 @@ export const OTHER_OPS = [
   'cast', 'where', 'matmul', 'transpose', 'reshape', 'concat', 'stack', 'slice', 'gather',
   'expandDims', 'squeeze', 'softmax', 'logSoftmax', 'print',
 ] as const;
-/** Ops only the optimizer creates: a fused elementwise program (contracts/fused.ts). */
-export const FUSED_OPS = ['fused'] as const;
+/**
+ * Ops only the optimizer creates: a fused elementwise program (contracts/fused.ts), and one whose result is
+ * reduced at once (contracts/fused-reduce.ts).
+ */
+export const FUSED_OPS = ['fused', 'fusedReduce'] as const;
 
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];

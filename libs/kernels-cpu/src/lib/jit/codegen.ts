@@ -1,5 +1,4 @@
-import { formatNumber } from './number-format';
-import { CAST_TO_BOOL, fill, OP_TEMPLATES, STORE } from './templates';
+import { jitError, programSource } from './program-source';
 
 /**
  * How the loop reads each input, one letter per input slot:
@@ -15,26 +14,11 @@ export type FusedLoop = (
   shape: readonly number[], strides: readonly (readonly number[])[],
 ) => void;
 
-function jitError(what: string): Error {
-  return new Error(`'fused' program ${what}`);
-}
-
-function integerIn(v: unknown, below: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= below) throw jitError(`${what} is not an integer in [0, ${below})`);
-  return v;
-}
-
-function arity(template: string): number {
-  let n = 0;
-  for (const m of template.matchAll(/\$([0-2])/g)) n = Math.max(n, Number(m[1]) + 1);
-  return n;
-}
-
 /**
  * The source of one loop for a fused program (format: dataflow's contracts/fused.ts). The text is built only
  * from the fixed tables in templates.ts, identifiers made here from validated integers, and numbers through
- * formatNumber; any other op name, dtype, reference or constant is an error, whatever the contract said.
- * Instructions that depend on no per-element input are computed once, before the loop.
+ * formatNumber (programSource); any other op name, dtype, reference or constant is an error, whatever the
+ * contract said. Instructions that depend on no per-element input are computed once, before the loop.
  *
  * ```ts
  * generateLoopSource([['input', 'float32', 0], ['const', 'float32', 2], ['mul', 'float32', 0, 1]], 'f');
@@ -42,49 +26,14 @@ function arity(template: string): number {
  * ```
  */
 export function generateLoopSource(program: unknown, kinds: InputKinds): string {
-  if (!Array.isArray(program) || program.length === 0) throw jitError('is not a non-empty list of instructions');
-  if (!/^[fsb]*$/.test(kinds)) throw jitError(`input kinds '${kinds.slice(0, 20)}' are not f/s/b`);
+  if (!/^[fsb]*$/.test(kinds)) throw jitError('fused', `input kinds '${kinds.slice(0, 20)}' are not f/s/b`);
   const strided = kinds.includes('b');
-  const before: string[] = [];
-  const body: string[] = [];
-  const invariant: boolean[] = [];
-  const used = new Set<number>();
-  program.forEach((raw: unknown, j: number) => {
-    if (!Array.isArray(raw) || raw.length < 2) throw jitError(`instruction ${j} is not [op, dtype, ...args]`);
-    const [op, dtype, ...args] = raw as unknown[];
-    const store = typeof dtype === 'string' ? STORE.get(dtype) : undefined;
-    if (typeof op !== 'string' || store === undefined) throw jitError(`instruction ${j} has an unknown op or dtype`);
-    let expr: string;
-    let inv: boolean;
-    if (op === 'input') {
-      if (args.length !== 1) throw jitError(`instruction ${j} (input) takes one slot`);
-      const slot = integerIn(args[0], kinds.length, `instruction ${j}'s input slot`);
-      used.add(slot);
-      inv = kinds[slot] === 's';
-      expr = inv ? `x${slot}[0]` : strided ? `x${slot}[i${slot}]` : `x${slot}[i]`;
-    } else if (op === 'const') {
-      if (args.length !== 1 || typeof args[0] !== 'number') throw jitError(`instruction ${j} (const) takes one number`);
-      expr = formatNumber(args[0]);
-      inv = true;
-    } else {
-      const refs = args.map((a) => `t${integerIn(a, j, `instruction ${j}'s argument`)}`);
-      inv = args.every((a) => invariant[a as number]);
-      if (op === 'cast') {
-        if (refs.length !== 1) throw jitError(`instruction ${j} (cast) takes one argument`);
-        expr = dtype === 'bool' ? fill(CAST_TO_BOOL, refs) : fill(store, refs);
-      } else {
-        const t = OP_TEMPLATES.get(op);
-        if (t === undefined) throw jitError(`instruction ${j} uses an op the JIT does not know`);
-        const template = (dtype === 'int32' || dtype === 'uint8') && t.int !== undefined ? t.int : t.float;
-        if (refs.length !== arity(template)) throw jitError(`instruction ${j} has ${refs.length} arguments; the op takes ${arity(template)}`);
-        expr = fill(store, [fill(template, refs)]);
-      }
-    }
-    invariant.push(inv);
-    (inv ? before : body).push(`const t${j} = ${expr};`);
-  });
-  const last = `t${program.length - 1}`;
-  const slots = [...used].sort((a, b) => a - b);
+  const src = programSource('fused', program, kinds.length, (s) =>
+    kinds[s] === 's' ? { expr: `x${s}[0]`, level: 0 } : { expr: strided ? `x${s}[i${s}]` : `x${s}[i]`, level: 1 });
+  const before = src.lines.filter((l) => l.level === 0).map((l) => l.text);
+  const body = src.lines.filter((l) => l.level > 0).map((l) => l.text);
+  const last = src.result;
+  const slots = src.used;
   const lines = ['"use strict";', 'return function fusedLoop(ins, out, n, shape, strides) {'];
   for (const s of slots) lines.push(`  const x${s} = ins[${s}];`);
   lines.push(...before.map((l) => `  ${l}`));

@@ -1,6 +1,7 @@
 import { OpError, runOp, Tensor, tensor } from '@weir/dataflow';
 import type { AttrValue, DType } from '@weir/dataflow';
 import '../register';
+import { floatFloorDiv, floatMod } from '../scalar_fns';
 import { jitCompileCount } from './compile';
 import { fusedKernel } from './fused';
 
@@ -38,6 +39,17 @@ describe('the fused kernel (JIT)', () => {
       const program = [['input', 'int32', 0], ['mul', 'int32', 0, 0], ['floorDiv', 'int32', 1, 0]];
       expect(values(fused([x], program, 'int32'))).toEqual([0, 3]);
     });
+  });
+
+  it("computes float mod and floorDiv as floatMod and floatFloorDiv do, on the int32 fast path's edges too", () => {
+    const edges = [0, -0, 1, -1, 3, -3, 7, -7, 2.5, -2.5, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 1e300, NaN, Infinity, -Infinity];
+    const a = tensor(edges.flatMap((x) => edges.map(() => x)), 'float64');
+    const b = tensor(edges.flatMap(() => edges), 'float64');
+    for (const [op, fn] of [['mod', floatMod], ['floorDiv', floatFloorDiv]] as const) {
+      const out = fused([a, b], binary(op, 'float64'), 'float64');
+      const bad = values(out).findIndex((v, i) => !Object.is(v, fn(a.data[i], b.data[i])));
+      expect([op, bad >= 0 ? [a.data[bad], b.data[bad], out.data[bad]] : 'all equal']).toEqual([op, 'all equal']);
+    }
   });
 
   it('wraps uint8 and rounds float32 at every step', () => {
@@ -87,6 +99,20 @@ describe('the fused kernel (JIT)', () => {
     expect(jitCompileCount()).toBe(before);
     fused([tensor(7)], program, 'float32'); // one element: the same flat layout
     expect(jitCompileCount()).toBe(before);
+  });
+
+  it('tells apart programs that differ only in a constant JSON cannot spell (±Infinity, NaN, -0)', () => {
+    // JSON.stringify writes Infinity, -Infinity and NaN all as null, and -0 as 0: a cache keyed by that text
+    // handed maximum(x, -Infinity)'s loop to maximum(x, Infinity).
+    const withConst = (c: number): AttrValue[] => [['input', 'float64', 0], ['const', 'float64', c], ['maximum', 'float64', 0, 1]];
+    const x = tensor([1, -2], 'float64');
+    expect(fused([x], withConst(-Infinity), 'float64').toArray()).toEqual([1, -2]);
+    expect(fused([x], withConst(Infinity), 'float64').toArray()).toEqual([Infinity, Infinity]);
+    expect(Number.isNaN(fused([x], withConst(NaN), 'float64').data[0])).toBe(true);
+    const z = tensor([-0], 'float64');
+    const add = (c: number): AttrValue[] => [['input', 'float64', 0], ['const', 'float64', c], ['add', 'float64', 0, 1]];
+    expect(Object.is(fused([z], add(-0), 'float64').data[0], -0)).toBe(true);
+    expect(Object.is(fused([z], add(0), 'float64').data[0], 0)).toBe(true);
   });
 
   describe('planted code', () => {

@@ -9,6 +9,7 @@ import './layout';
 import './softmax';
 import './creation';
 import './fused';
+import './fused-reduce';
 
 export { unaryOutDType } from './unary';
 export { binaryOutDType } from './binary';
