@@ -26,6 +26,7 @@ import {
 } from './harness';
 import { denseGroup } from './dense';
 import { powerGroup } from './power';
+import { projectionGroup } from './projection';
 import { formatSummary, profile, ProfileSummary, summarize, writeProfile } from './profile';
 import { scalarStreamGroup } from './scalar-stream';
 
@@ -36,6 +37,7 @@ const GROUPS: Readonly<Record<string, GroupFactory>> = {
   power: powerGroup,
   'scalar-stream': scalarStreamGroup,
   dense: denseGroup,
+  projection: projectionGroup,
 };
 
 interface Args {

@@ -108,7 +108,8 @@ async function runEager(loaded: Loaded, source: Source, sink: RecordSink): Promi
 }
 
 async function runGraph(plan: Plan, source: Source, sink: RecordSink): Promise<void> {
-  for await (const cb of plan.runSourceBatches(columnBatchesOf(source))) await writeColumnBatch(sink, cb);
+  // The reader asks the plan which fields to leave out (projectionPushdown) once it knows the file's schema.
+  for await (const cb of plan.runSourceBatches((project) => columnBatchesOf(source, project))) await writeColumnBatch(sink, cb);
 }
 
 function planFor(loaded: Loaded, options: ExecuteOptions, rowErrors: RowErrors, file: string): Plan {

@@ -4,6 +4,7 @@ import { eagerCollect } from '@weir/eager';
 import { PASS_NAMES } from '@weir/optimizer';
 import { compile } from '../index';
 import type { CompileOptions } from '../index';
+import { exprPasses, STREAM_PASSES } from '../lib/exec/compile-stages';
 import type { Tolerances } from './compare';
 
 /** Per-case settings a generated pipeline brings with it (the batch size is part of the random case). */
@@ -52,7 +53,8 @@ export function graphRunner(options: CompileOptions = {}, name = describeOptions
   return {
     name,
     runFlow: (flow, o) => compile(flow, { ...options, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) }).collect(),
-    compileFn: (f) => fn(f, options.passes !== undefined ? { passes: options.passes } : {}) as (...args: unknown[]) => unknown,
+    // fn() runs the expression optimizer only, which rejects the stream passes' names.
+    compileFn: (f) => fn(f, options.passes !== undefined ? { passes: exprPasses(options.passes) } : {}) as (...args: unknown[]) => unknown,
   };
 }
 
@@ -61,8 +63,11 @@ function describeOptions(o: CompileOptions): string {
   return parts.length === 0 ? 'graph' : `graph (${parts.join(', ')})`;
 }
 
-/** The optimizer's expression passes, by the names `CompileOptions.passes` switches. */
-export const OPTIMIZER_PASSES: readonly string[] = PASS_NAMES;
+/**
+ * The optimizer's passes, by the names `CompileOptions.passes` switches: the expression passes and the
+ * stream passes (operator fusion, filter and projection pushdown), each checked on and off.
+ */
+export const OPTIMIZER_PASSES: readonly string[] = [...PASS_NAMES, ...STREAM_PASSES];
 
 /** A `passes` option switching off the named passes (all of them by default). */
 export function passesOff(names: readonly string[] = OPTIMIZER_PASSES): Record<string, boolean> {

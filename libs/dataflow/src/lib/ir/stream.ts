@@ -33,6 +33,8 @@ export interface TracedStage {
   readonly keyed?: boolean;
   /** Run as one graph with the next stage by operator fusion (for explain; not saved). */
   readonly fusedWithNext?: boolean;
+  /** filter: run before the maps in front of it by filter pushdown (for explain; not saved). */
+  readonly pushedDown?: boolean;
   /** reduce: the batch reduction ('sum', 'max', 'min') when the step folds batch by batch (for explain; not saved). */
   readonly fold?: string;
   /** The graph as traced, and what each optimizer pass that changed it did (for explain; not saved). */

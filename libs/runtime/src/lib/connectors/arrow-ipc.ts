@@ -3,13 +3,17 @@ import { createArrowWriter, readArrowBatches, type ArrowWriter } from '@weir/dat
 import { fromArrowToRecordSchema, SchemaKeeper } from './arrow-adapter';
 import { checkColumnarSchema } from './columnar-schema';
 import { displayName, InputError, seekablePath, STDIO } from './io';
+import { withoutArrowColumns } from '../exec/source';
+import { arrowBatchSchema } from './projection';
 import { batchSizeOf, type ReadOptions } from './reader';
 import type { RecordSink } from './sink';
 
 /**
  * Reads an Arrow IPC file (`.arrow`, random access) or stream (`.arrows`) batch by batch: only the current
  * batch is in memory. Batches larger than `batchSize` are sliced (zero-copy). stdin in the file format is
- * spooled to a temporary file first, because the file format's index is at its end.
+ * spooled to a temporary file first, because the file format's index is at its end. With
+ * `options.project`, batches are narrowed to the kept columns (a zero-copy select): the dropped ones are read
+ * from the file with their batch's message, as Arrow's reader does, but never turned into values.
  *
  * ```ts
  * for await (const batch of readArrowIpc('features.arrow')) console.log(batch.numRows);
@@ -24,6 +28,7 @@ export async function* readArrowIpc(path: string, options: ReadOptions = {}, for
   const batches = readArrowBatches(streamed ? options.stdin ?? process.stdin : input.path);
   try {
     let first = true;
+    let drop: ReadonlySet<string> = new Set();
     for (;;) {
       let step: IteratorResult<RecordBatch>;
       try {
@@ -38,9 +43,11 @@ export async function* readArrowIpc(path: string, options: ReadOptions = {}, for
         const schema = fromArrowToRecordSchema(batch.schema);
         checkColumnarSchema(file, schema, options.schema);
         if (options.stats) options.stats.schema = schema;
+        drop = options.project?.(arrowBatchSchema(batch)) ?? drop;
       }
-      for (let start = 0; start < batch.numRows; start += batchSize) {
-        const part = start === 0 && batch.numRows <= batchSize ? batch : batch.slice(start, Math.min(start + batchSize, batch.numRows));
+      const narrowed = withoutArrowColumns(batch, drop);
+      for (let start = 0; start < narrowed.numRows; start += batchSize) {
+        const part = start === 0 && narrowed.numRows <= batchSize ? narrowed : narrowed.slice(start, Math.min(start + batchSize, narrowed.numRows));
         if (options.stats) options.stats.rows += part.numRows;
         yield part;
       }

@@ -1,6 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { batchColumns, columnsToBatch, Tensor, type ArrowColumn } from '@weir/dataflow';
-import { BARE, batchToRows, rowsToBatch, type Column, type ColumnBatch } from '../exec/batch';
+import { BARE, batchToRows, rangeBatch, rowsToBatch, type Column, type ColumnBatch } from '../exec/batch';
+import type { ProjectionRequest } from '../exec/source';
 import type { Source } from './endpoints';
 import type { RecordSink } from './sink';
 
@@ -13,28 +14,27 @@ import type { RecordSink } from './sink';
 
 /**
  * A source's input as ColumnBatches, each row tagged with its 0-based index in the input (its source element
- * index, which graph-mode errors name).
+ * index, which graph-mode errors name). `project` is a plan's projection request: the reader asks it once
+ * it knows the file's schema, and the fields the plan drops never become columns.
+ *
+ * ```ts
+ * for await (const out of plan.runSourceBatches((project) => columnBatchesOf(source, project))) await writeColumnBatch(sink, out);
+ * ```
  */
-export async function* columnBatchesOf(source: Source): AsyncGenerator<ColumnBatch> {
+export async function* columnBatchesOf(source: Source, project?: ProjectionRequest): AsyncGenerator<ColumnBatch> {
   let next = 0;
   if (source.currency === 'batches') {
-    for await (const rb of source.batches()) {
+    for await (const rb of source.batches(project)) {
       const cb = arrowToColumnBatch(rb, next);
       next += cb.length;
       yield cb;
     }
     return;
   }
-  for await (const chunk of source.records()) {
-    yield rowsToBatch(chunk, indexRange(next, chunk.length));
+  for await (const chunk of source.records(project)) {
+    yield rowsToBatch(chunk, next);
     next += chunk.length;
   }
-}
-
-function indexRange(first: number, n: number): Float64Array {
-  const src = new Float64Array(n);
-  for (let i = 0; i < n; i++) src[i] = first + i;
-  return src;
 }
 
 /** An Arrow batch as a ColumnBatch; columns with nulls become per-row value columns (the executor's rule). */
@@ -42,7 +42,7 @@ export function arrowToColumnBatch(rb: RecordBatch, first: number): ColumnBatch 
   const n = rb.numRows;
   const columns = new Map<string, Column>();
   for (const c of batchColumns(rb)) columns.set(c.name, toExecColumn(c, n));
-  return { length: n, bare: false, columns, src: indexRange(first, n) };
+  return rangeBatch(n, false, columns, first);
 }
 
 function toExecColumn(c: ArrowColumn, n: number): Column {

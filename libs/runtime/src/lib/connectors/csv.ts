@@ -4,6 +4,7 @@ import { CellError, parseCell } from './cell';
 import { CsvTokenizer, type CsvRow } from './csv-tokenizer';
 import { INFER_ROWS, inferTextField } from './infer';
 import { displayName, InputError, openInput, openOutput, OutputError, type ByteSink } from './io';
+import { textProjection } from './projection';
 import { batchSizeOf, MAX_RECORD_CHARS, type ReadOptions } from './reader';
 import type { SchemaField } from './record-schema';
 import type { RecordSink } from './sink';
@@ -54,6 +55,8 @@ export async function* readCsv(path: string, options: ReadOptions = {}): AsyncGe
 class CsvDecoder {
   private header: string[] | undefined;
   private fields: SchemaField[] | undefined;
+  /** Per column: built into records, or (dropped by the plan's projection) only checked. */
+  private keep: boolean[] = [];
   private readonly sample: CsvRow[] = [];
   private readonly rowErrors: RowErrors;
   private readonly inferRows: number;
@@ -109,6 +112,8 @@ class CsvDecoder {
       inferTextField(name, this.sample.filter((r) => r.error === undefined && r.fields.length === header.length).map((r) => r.fields[i]), this.options.schema),
     );
     if (this.options.stats) this.options.stats.schema = this.fields;
+    const drop = textProjection(this.options.project, this.fields);
+    this.keep = this.fields.map((f) => !drop.has(f.name));
     for (const row of this.sample) this.convert(row, out);
     this.sample.length = 0;
   }
@@ -126,10 +131,11 @@ class CsvDecoder {
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i];
       try {
+        // A dropped column is still checked (a bad value stays a bad row, pass on or off); its value is not kept.
         const v = parseCell(cells[i], field);
         // A tensor column with no declared shape takes the first value's shape for the rest of the file.
         if (field.type === 'tensor' && field.shape === undefined && isTensor(v)) fields[i] = { ...field, shape: v.shape };
-        rec[field.name] = v;
+        if (this.keep[i]) rec[field.name] = v;
       } catch (e) {
         if (!(e instanceof CellError)) throw e;
         return this.reject(row, field.name, e.message);

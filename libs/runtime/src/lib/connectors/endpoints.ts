@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { RecordBatch } from 'apache-arrow';
+import type { ProjectionRequest } from '../exec/source';
 import { batchesToRecords, recordsToBatches, toWeirSchema } from './arrow-adapter';
 import { FORMATS, formatOf, sniffFormat, type FormatName } from './formats';
 import { checkReadable, STDIO } from './io';
@@ -14,10 +15,17 @@ export interface Source {
   /** Native currency of the format (reader.ts); the other one costs one columnar conversion per batch. */
   readonly currency: 'records' | 'batches';
   readonly stats: InputStats;
-  /** Chunks of records (one chunk per batch for columnar formats). */
-  records(): AsyncIterable<Rec[]>;
-  /** Arrow record batches (text formats' chunks are built into batches of the schema the reader settled on). */
-  batches(): AsyncIterable<RecordBatch>;
+  /**
+   * Chunks of records (one chunk per batch for columnar formats). With `project` (a plan's projection
+   * request), the fields the plan drops are left out (reader.ts says what each format skips).
+   */
+  records(project?: ProjectionRequest): AsyncIterable<Rec[]>;
+  /**
+   * Arrow record batches (text formats' chunks are built into batches of the schema the reader settled on).
+   * `project` narrows a columnar format's batches; text formats ignore it here, as their batches are built
+   * to the whole settled schema.
+   */
+  batches(project?: ProjectionRequest): AsyncIterable<RecordBatch>;
   /** Records one at a time, for an eager run. */
   rows(): AsyncIterable<Rec>;
 }
@@ -50,13 +58,14 @@ export async function openSource(path: string, options: OpenSourceOptions = {}):
     if (used) throw new Error(`the input ${path} was already read; open it again to read it twice`);
     used = true;
   };
-  const records = (): AsyncIterable<Rec[]> => {
+  const records = (project?: ProjectionRequest): AsyncIterable<Rec[]> => {
     once();
-    return handler.currency === 'records' ? handler.read(path, readOptions) : batchesToRecords(handler.read(path, readOptions));
+    const o = { ...readOptions, project };
+    return handler.currency === 'records' ? handler.read(path, o) : batchesToRecords(handler.read(path, o));
   };
-  const batches = (): AsyncIterable<RecordBatch> => {
+  const batches = (project?: ProjectionRequest): AsyncIterable<RecordBatch> => {
     once();
-    if (handler.currency === 'batches') return handler.read(path, readOptions);
+    if (handler.currency === 'batches') return handler.read(path, { ...readOptions, project });
     // The reader's schema (given or inferred) keeps declared dtypes (an int32 column stays Int32).
     return recordsToBatches(handler.read(path, readOptions), () => (stats.schema ? toWeirSchema(stats.schema) : undefined));
   };

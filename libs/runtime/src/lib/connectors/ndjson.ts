@@ -3,6 +3,7 @@ import { BadInputError, RowErrors } from './bad-rows';
 import { CellError, describeJson, fromJsonValue } from './cell';
 import { INFER_ROWS, inferJsonField } from './infer';
 import { displayName, openInput, openOutput, type ByteSink } from './io';
+import { textProjection } from './projection';
 import { batchSizeOf, MAX_RECORD_CHARS, type ReadOptions } from './reader';
 import type { SchemaField } from './record-schema';
 import type { RecordSink } from './sink';
@@ -68,6 +69,8 @@ export async function* readNdjson(path: string, options: ReadOptions = {}): Asyn
 class NdjsonDecoder {
   private fields: SchemaField[] | undefined;
   private names: Set<string> | undefined;
+  /** Per field: built into records, or (dropped by the plan's projection) only checked. */
+  private keep: boolean[] = [];
   private readonly sample: JsonLine[] = [];
   private readonly rowErrors: RowErrors;
   private readonly inferRows: number;
@@ -111,6 +114,8 @@ class NdjsonDecoder {
     this.fields = names.map((name) => inferJsonField(name, objects.map((v) => v[name]), this.options.schema, this.file));
     this.names = known;
     if (this.options.stats) this.options.stats.schema = this.fields;
+    const drop = textProjection(this.options.project, this.fields);
+    this.keep = this.fields.map((f) => !drop.has(f.name));
     for (const s of this.sample) this.convert(s, out);
     this.sample.length = 0;
   }
@@ -125,9 +130,10 @@ class NdjsonDecoder {
       const v = value[field.name];
       if (v === undefined) return this.rowErrors.reject({ file: this.file, line, column: field.name, reason: `missing field '${field.name}'`, raw });
       try {
+        // A dropped field is still checked (a bad value stays a bad line, pass on or off); its value is not kept.
         const x = fromJsonValue(v, field);
         if (field.type === 'tensor' && field.shape === undefined && isTensor(x)) fields[i] = { ...field, shape: x.shape };
-        rec[field.name] = x;
+        if (this.keep[i]) rec[field.name] = x;
       } catch (e) {
         if (!(e instanceof CellError)) throw e;
         return this.rowErrors.reject({ file: this.file, line, column: field.name, reason: e.message, raw });

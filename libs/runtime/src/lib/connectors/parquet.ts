@@ -4,6 +4,7 @@ import * as pw from 'parquet-wasm';
 import { fromArrowToRecordSchema, SchemaKeeper } from './arrow-adapter';
 import { checkColumnarSchema } from './columnar-schema';
 import { displayName, InputError, openOutput, OutputError, seekablePath, type ByteSink } from './io';
+import { arrowSchemaOnly, keptNames } from './projection';
 import { batchSizeOf, type ReadOptions } from './reader';
 import type { RecordSink } from './sink';
 
@@ -18,7 +19,9 @@ export const PARQUET_ROW_GROUP_ROWS = 64 * 1024;
 /**
  * Reads a Parquet file batch by batch. The file is opened as a lazily read Blob, and parquet-wasm's async
  * reader fetches column chunks as it goes, so a file much larger than memory streams. stdin is spooled to a
- * temporary file first (Parquet's footer is at its end).
+ * temporary file first (Parquet's footer is at its end). With `options.project`, the plan is asked with the
+ * schema in the file's footer, and parquet-wasm is given the kept columns: the dropped ones are not read from
+ * the file at all.
  *
  * ```ts
  * for await (const batch of readParquet('readings.parquet', { batchSize: 8192 })) console.log(batch.numRows);
@@ -35,8 +38,9 @@ export async function* readParquet(path: string, options: ReadOptions = {}): Asy
     } catch (e) {
       throw new InputError(`${file} is not a readable Parquet file: ${messageOf(e)}`);
     }
-    const stream: ReadableStream<pw.RecordBatch> = await parquet.stream({ batchSize });
-    let first = true;
+    const columns = options.project === undefined ? undefined : projectedColumns(parquet, file, options);
+    const stream: ReadableStream<pw.RecordBatch> = await parquet.stream({ batchSize, ...(columns?.read !== undefined ? { columns: columns.read } : {}) });
+    let first = columns === undefined;
     for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
       // intoIPCStream consumes (frees) the WASM batch, so WASM memory holds one batch at a time.
       const table = tableFromIPC(wasmBatch.intoIPCStream());
@@ -46,7 +50,8 @@ export async function* readParquet(path: string, options: ReadOptions = {}): Asy
         checkColumnarSchema(file, schema, options.schema);
         if (options.stats) options.stats.schema = schema;
       }
-      for (const batch of table.batches) {
+      for (const read of table.batches) {
+        const batch = columns?.keep.length === 0 ? read.selectAt([]) : read;
         if (options.stats) options.stats.rows += batch.numRows;
         yield batch;
       }
@@ -167,6 +172,21 @@ export class ParquetSink implements RecordSink {
       throw new OutputError(`cannot write Parquet to ${this.file}: ${messageOf(this.failure)}`);
     }
   }
+}
+
+/**
+ * Asks the plan which columns to leave out, from the schema in the file's footer (so it is checked against
+ * --schema and reported before any batch is read). A pipeline that reads no column still needs the row
+ * count: then one column is read and dropped after.
+ */
+function projectedColumns(parquet: pw.ParquetFile, file: string, options: ReadOptions): { read: string[] | undefined; keep: string[] } {
+  const full = tableFromIPC(parquet.schema().intoIPCStream()).schema;
+  const schema = fromArrowToRecordSchema(full);
+  checkColumnarSchema(file, schema, options.schema);
+  if (options.stats) options.stats.schema = schema;
+  const keep = keptNames(full, options.project?.(arrowSchemaOnly(full)) ?? new Set());
+  if (keep.length === full.fields.length) return { read: undefined, keep };
+  return { read: keep.length > 0 ? keep : [full.fields[0].name], keep };
 }
 
 function messageOf(e: unknown): string {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ProjectionRequest } from '../exec/source';
 import type { RowErrors } from './bad-rows';
 import type { RecordSchema } from './record-schema';
 
@@ -28,6 +29,14 @@ export interface ReadOptions {
   readonly stdin?: Readable;
   /** Filled in as the read goes (rows for a progress bar, the schema once known). */
   readonly stats?: InputStats;
+  /**
+   * A plan's projection request (projectionPushdown), asked once the file's schema is known and before any
+   * row is converted; the fields it names are left out of what the reader yields. Arrow IPC and Parquet
+   * readers yield batches without those columns (Parquet does not read them from the file); CSV and NDJSON
+   * still tokenize them and check each value's type (a bad value is a bad row, as without the pass) but
+   * build no value or column for them.
+   */
+  readonly project?: ProjectionRequest;
 }
 
 /** What a reader reports while it reads. One per run. */

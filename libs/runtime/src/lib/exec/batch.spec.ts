@@ -1,5 +1,5 @@
 import { tensor, Tensor } from '@weir/dataflow';
-import { batchToRows, compact, rowsToBatch } from './batch';
+import { batchToRows, compact, numberColumn, rowsToBatch } from './batch';
 
 describe('column batches', () => {
   const src = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
@@ -41,5 +41,21 @@ describe('column batches', () => {
     const c = compact(b, [1, 0, 0, 1]);
     expect(batchToRows(c)).toEqual([5, 8]);
     expect(Array.from(c.src)).toEqual([10, 13]);
+  });
+});
+
+describe('source index columns made on demand', () => {
+  it('a range batch gives start, start + 1, ... when read, and the same array on every read', () => {
+    const b = rowsToBatch([10, 20, 30], 7);
+    expect(Array.from(b.src)).toEqual([7, 8, 9]);
+    expect(b.src).toBe(b.src);
+    expect(Array.from(compact(b, [1, 0, 1]).src)).toEqual([7, 9]);
+  });
+
+  it('numberColumn copies a run of numbers in place, and gives up at the first non-number', () => {
+    const c = numberColumn([5, 1, 2, 3, 'x'], 1, 3);
+    expect(c?.kind).toBe('number');
+    expect(Array.from((c as { tensor: Tensor }).tensor.data)).toEqual([1, 2, 3]);
+    expect(numberColumn([1, 2, 'x'], 0, 3)).toBeNull();
   });
 });

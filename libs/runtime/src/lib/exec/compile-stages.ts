@@ -20,7 +20,7 @@ export interface CompileSettings {
 
 /** A trace with the optimizer's passes applied (and their log kept for explain). */
 /** Stream-level passes (the runtime's); every other pass name goes to the expression optimizer. */
-export const STREAM_PASSES = ['operatorFusion'] as const;
+export const STREAM_PASSES = ['operatorFusion', 'filterPushdown', 'projectionPushdown'] as const;
 
 export function exprPasses(passes: CompileSettings['passes']): Readonly<Record<string, boolean>> | undefined {
   if (passes === undefined) return undefined;
@@ -51,11 +51,19 @@ export function buildRunners(
   while (i < ops.length) {
     const op = ops[i];
     const chainEnd = fusion && op.kind === 'map' ? endOfChain(ops, i) : i;
-    if (chainEnd - i >= 2) {
+    // An unkeyed reduce right after the chain folds into it (a keyed one is part of a keyBy segment).
+    const next = ops[chainEnd];
+    const reduce = chainEnd > i && next?.kind === 'reduce' ? reduceStage(next, chainEnd, null, settings, ctx, cache) : undefined;
+    if (chainEnd - i >= 2 || reduce !== undefined) {
       const chain = ops.slice(i, chainEnd) as Extract<OperatorDesc, { kind: 'map' | 'filter' }>[];
       const separate = chain.map((o, k) => rowStage(o, i + k, undefined, settings, ctx, cache));
-      runners.push(fusedChain(chain, i, separate, { exprPasses: exprPasses(settings.passes), traceOf: (o, position, schema) => traceOf(o, position, schema, settings, cache) }));
-      i = chainEnd;
+      runners.push(fusedChain(chain, i, separate, {
+        exprPasses: exprPasses(settings.passes),
+        traceOf: (o, position, schema) => traceOf(o, position, schema, settings, cache),
+        filterPushdown: settings.passes?.filterPushdown !== false,
+        reduce,
+      }));
+      i = chainEnd + (reduce !== undefined ? 1 : 0);
     } else if (op.kind === 'map' || op.kind === 'filter') {
       runners.push(rowStage(op, i, loaded?.[i], settings, ctx, cache));
       i++;

@@ -64,3 +64,24 @@ export function composeExprs(g1: ExprGraph, g2: ExprGraph, g2Bare: boolean): { g
   const effects = [...g1.effects, ...g2.effects.map((e) => newId.get(e) as number)];
   return { graph: { inputs: g1.inputs, nodes, consts, output: output2, effects }, output2 };
 }
+
+/**
+ * The part of `g` that computes node `out` (its output set to that node): inputs it does not read drop out
+ * of the nodes, though `g.inputs` is kept, so input indices stay valid. For composing a reduce's fold term
+ * after a chain without its accumulator inputs.
+ */
+export function subgraph(g: ExprGraph, out: number): ExprGraph {
+  const keep = new Uint8Array(g.nodes.length);
+  keep[out] = 1;
+  for (let id = out; id >= 0; id--) if (keep[id]) for (const i of g.nodes[id].inputs) keep[i] = 1;
+  const newId = new Map<number, number>();
+  const nodes: ExprNode[] = [];
+  const consts = new Map<number, Tensor>();
+  g.nodes.forEach((n, id) => {
+    if (!keep[id]) return;
+    newId.set(id, nodes.length);
+    if (n.op === 'const') consts.set(nodes.length, g.consts.get(id) as Tensor);
+    nodes.push({ ...n, id: nodes.length, inputs: n.inputs.map((i) => newId.get(i) as number) });
+  });
+  return { inputs: g.inputs, nodes, consts, output: { kind: 'node', id: newId.get(out) as number }, effects: [] };
+}

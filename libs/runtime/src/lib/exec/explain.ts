@@ -1,6 +1,27 @@
 import { formatExprGraph, formatNode, formatShape, StageIR, StreamGraph, isTracedStage, outputNodeIds } from '@weir/dataflow';
 import type { ExprGraph, FieldType } from '@weir/dataflow';
 
+/** What the stream pass projectionPushdown decided for the source's schema (explain shows it under the input). */
+export interface ProjectionNote {
+  /** The source's fields, in order. */
+  readonly fields: readonly string[];
+  /** The fields some stage reads or the output carries; null: all of them (no stage could be reasoned past). */
+  readonly read: readonly string[] | null;
+  /** The fields the source leaves out. */
+  readonly dropped: readonly string[];
+  /** Why the pass did not run, when it did not. */
+  readonly off?: string;
+}
+
+/** One line: 'projectionPushdown: reads a, b of a, b, c, d (2 columns dropped)'. */
+export function projectionLine(p: ProjectionNote): string {
+  const list = (xs: readonly string[]) => (xs.length === 0 ? 'no field' : xs.join(', '));
+  if (p.off !== undefined) return `projectionPushdown: off (${p.off})`;
+  if (p.read === null) return `projectionPushdown: keeps all ${p.fields.length} field(s) (whole records reach a stage it cannot see into, or the output)`;
+  const n = p.dropped.length;
+  return `projectionPushdown: reads ${list(p.read)} of ${list(p.fields)} (${n} column${n === 1 ? '' : 's'} dropped${n > 0 ? `: ${p.dropped.join(', ')}` : ''})`;
+}
+
 function fieldText(f: FieldType): string {
   const name = f.name === '' ? '(element)' : f.name;
   if (f.kind === 'tensor') return `${name}: ${f.dtype}${formatShape(f.shape ?? [])}`;
@@ -20,19 +41,21 @@ function stageHeader(s: StageIR): string {
       : s.fold !== undefined
         ? `folded batch by batch with ${s.fold}`
         : 'traced, run per element';
-  return `${label}  [${how}${s.keyed ? ', keyed' : ''}${s.fusedWithNext ? ', fused with the next stage' : ''}]`;
+  const pushed = s.pushedDown ? ', run before the maps in front of it' : '';
+  return `${label}  [${how}${s.keyed ? ', keyed' : ''}${s.fusedWithNext ? ', fused with the next stage' : ''}${pushed}]`;
 }
 
 /**
  * A compiled plan as text a person can read: the input schema, each stage with its expression graph, and the
  * graph breaks with their reasons. 'dot' draws stages and their nodes for Graphviz; 'json' is the IR.
  */
-export function explainPlan(g: StreamGraph, format: 'text' | 'dot' | 'json', batchSize: number): string {
-  if (format === 'json') return JSON.stringify(toJson(g), null, 2);
-  if (format === 'dot') return toDot(g);
+export function explainPlan(g: StreamGraph, format: 'text' | 'dot' | 'json', batchSize: number, projection: ProjectionNote | null = null): string {
+  if (format === 'json') return JSON.stringify({ ...(toJson(g) as object), ...(projection !== null ? { projectionPushdown: projection } : {}) }, null, 2);
+  if (format === 'dot') return toDot(g, projection);
   const lines: string[] = [];
   lines.push(`Plan: ${g.stages.length} stage(s), batches of ${batchSize} rows`);
   lines.push(g.input.length > 0 ? `input ${g.bare ? '(bare elements)' : 'records'}: ${g.input.map(fieldText).join(', ')}` : 'input: schema not known yet (stages are traced when the first batch arrives)');
+  if (projection !== null && !g.bare) lines.push(projectionLine(projection));
   for (const s of g.stages) {
     lines.push('');
     lines.push(`stage ${stageHeader(s)}`);
@@ -87,8 +110,9 @@ function esc(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
-function toDot(g: StreamGraph): string {
-  const out = ['digraph plan {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];', '  source [label="source", shape=ellipse];'];
+function toDot(g: StreamGraph, projection: ProjectionNote | null): string {
+  const label = projection !== null && projection.dropped.length > 0 ? `source\\n${esc(projectionLine(projection))}` : 'source';
+  const out = ['digraph plan {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];', `  source [label="${label}", shape=ellipse];`];
   let prev = 'source';
   g.stages.forEach((s, i) => {
     const id = `s${i}`;

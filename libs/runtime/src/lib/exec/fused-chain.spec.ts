@@ -57,3 +57,32 @@ describe('operator fusion (stream pass operatorFusion)', () => {
     expect(plain(await (await loadPlan(path)).collect(rows))).toEqual(expected);
   });
 });
+
+describe('filter pushdown (stream pass filterPushdown)', () => {
+  const table = tensor([1, 2, 3]);
+  // Rows with t <= 0 carry an index the map's gather cannot read: only a filter run first avoids them.
+  const rows = Array.from({ length: 20 }, (_, i) => ({ t: i % 4 === 0 ? -1 : i, i: i % 4 === 0 ? 99 : i % 3, name: `r${i}` }));
+  const chain = pipeline(
+    map((r: { t: number; i: number; name: string }) => ({ t: r.t, name: r.name, y: ops.gather(table, ops.cast(r.i, 'int32')) })),
+    filter((r: { t: number }) => ops.greater(r.t, 0)),
+  );
+
+  it('runs a filter that reads only passed-through fields before the maps, on the rows it keeps', async () => {
+    const plan = compile(chain, { batchSize: 8 });
+    const out = plain(await plan.collect(rows));
+    expect(out).toEqual(plain(rows.filter((r) => r.t > 0).map((r) => ({ t: r.t, name: r.name, y: [1, 2, 3][r.i] }))));
+    expect(plan.explain()).toContain('stage filter#1  [vectorized over the batch, run before the maps in front of it]');
+  });
+
+  it('is switched off by name: the maps then see every row (and here fail on one the filter would drop)', async () => {
+    await expect(compile(chain, { batchSize: 8, passes: { filterPushdown: false } }).collect(rows)).rejects.toThrow(/^Stage map#0 \(op 'gather'\) failed on source element 0: /);
+  });
+
+  it('leaves the order alone when the filter reads a field a map writes', async () => {
+    const t = pipeline(map((r: { t: number }) => ({ t: ops.neg(r.t) })), filter((r: { t: number }) => ops.greater(r.t, 0)));
+    const input = [{ t: 1 }, { t: -2 }, { t: 3 }];
+    const plan = compile(t);
+    expect(await plan.collect(input)).toEqual([{ t: 2 }]);
+    expect(plan.explain()).not.toContain('run before the maps');
+  });
+});

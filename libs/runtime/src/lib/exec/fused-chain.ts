@@ -1,8 +1,11 @@
 import { ExprGraph, OperatorDesc, optimizeExpr, OutSpec, StageIR, Tensor } from '@weir/dataflow';
+import { filterReadsPassedThrough } from '@weir/optimizer';
 import { BARE, ColumnBatch, compact } from './batch';
-import { composeExprs } from './compose';
+import { composeExprs, subgraph } from './compose';
+import { foldEvaluator, FoldEvaluator } from './fold-batch';
 import { outputSchema, Schema } from './propagate';
 import { schemaKey, schemaOf } from './schema';
+import type { ReduceRunner } from './reduce-stage';
 import type { StageRunner } from './stage';
 import type { TraceResult } from './stage-trace';
 import { bindInputs, outputBatch } from './vector-stages';
@@ -14,6 +17,10 @@ export interface ChainSettings {
   readonly exprPasses?: Readonly<Record<string, boolean>>;
   /** The trace of one stage (cached, optimized), as the separate stages compute it. */
   readonly traceOf: (op: RowOp, position: number, fields: Schema) => TraceResult;
+  /** The stream pass filterPushdown: a filter reading only fields the maps pass through runs before them. */
+  readonly filterPushdown: boolean;
+  /** An unkeyed reduce right after the chain: folded into the chain's batch evaluation when its step folds. */
+  readonly reduce?: ReduceRunner;
 }
 
 /**
@@ -22,22 +29,33 @@ export interface ChainSettings {
  * stage boundaries and no intermediate columns are built. A filter ends a chain: a map after it would compute
  * on rows eager never reaches. Each stage keeps its own trace for explain and save; when a stage is a graph
  * break, or a fused batch fails (the separate stages then find the exact element), the separate stages run.
+ *
+ * Two more stream passes act here, where the traces are known:
+ * - filterPushdown: when the filter reads only fields every map passes through unchanged, the predicate runs
+ *   first, on the chain's input, and the maps only on the rows it keeps.
+ * - An unkeyed reduce after the chain whose step is a fold (`acc ⊕ f(x)`) joins it (`settings.reduce`): each
+ *   batch is one evaluation of `reduce(where(keep, f(map(x)), identity))`, with no mapped or filtered batch.
  */
 export function fusedChain(ops: readonly RowOp[], first: number, separate: readonly StageRunner[], settings: ChainSettings): StageRunner {
   let key: string | null = null;
-  let fused: ((b: ColumnBatch) => ColumnBatch) | null = null;
+  let fused: ((b: ColumnBatch) => ColumnBatch[]) | null = null;
   let irs: StageIR[] | null = null;
-  const label = ops.map((o, i) => `${o.kind}#${first + i}`).join('+');
+  let pushedDown = false;
+  const reduce = settings.reduce;
+  const label = [...ops.map((o, i) => `${o.kind}#${first + i}`), ...(reduce ? [reduce.label] : [])].join('+');
+  const runners = reduce ? [...separate, reduce] : separate;
 
   const runSeparately = (b: ColumnBatch): ColumnBatch[] => {
     let cur = [b];
-    for (const r of separate) cur = cur.flatMap((x) => (x.length > 0 ? r.process(x) : []));
+    for (const r of runners) cur = cur.flatMap((x) => (x.length > 0 ? r.process(x) : []));
     return cur;
   };
+  const toReduce = (bs: ColumnBatch[]): ColumnBatch[] => (reduce ? bs.flatMap((x) => (x.length > 0 ? reduce.process(x) : [])) : bs);
 
   const compileFor = (b: ColumnBatch): void => {
     fused = null;
     irs = null;
+    pushedDown = false;
     let schema: Schema | null = { fields: schemaOf(b), bare: b.bare };
     const traces: ExprGraph[] = [];
     const stageIRs: StageIR[] = [];
@@ -51,6 +69,7 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       stageIRs.push({ kind: ops[i].kind, position: first + i, expr: tr.expr, ...(tr.traced ? { traced: tr.traced, passLog: tr.passLog } : {}) });
       if (ops[i].kind === 'map') schema = outputSchema(tr.traced ?? tr.expr, schema);
     }
+    if (schema === null) return;
     // Compose the maps, then the filter's predicate on their result.
     let g = traces[0];
     const last = ops[ops.length - 1].kind === 'filter' ? ops.length - 1 : ops.length;
@@ -59,7 +78,8 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       if (c === null) return;
       g = c.graph;
     }
-    let mapOut: OutSpec = g.output;
+    const maps = g;
+    const mapOut: OutSpec = g.output;
     let keep: OutSpec | null = null;
     if (last < ops.length) {
       const c = composeExprs(g, traces[last], bareIn[last]);
@@ -67,23 +87,24 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       keep = c.output2;
       g = { ...c.graph, output: { kind: 'array', items: [mapOut, keep] } };
     }
-    const opt = optimizeExpr(g, { passes: settings.exprPasses }).graph;
-    if (opt.output.kind === 'array' && keep !== null) [mapOut, keep] = opt.output.items;
-    else mapOut = opt.output;
-    const names = opt.inputs.map((s) => (b.bare ? BARE : s.name));
-    const out = mapOut;
-    const mask = keep;
-    fused = (batch) => {
-      const values = evalBatched(opt, bindInputs(opt.inputs, batch, names), batch.length);
-      const mapped = outputBatch(opt, out, values, batch, names);
-      if (mask === null) return mapped;
-      if (mask.kind === 'value') return mask.value ? mapped : compact(mapped, new Uint8Array(mapped.length));
-      if (mask.kind !== 'node' || opt.nodes[mask.id].shape.length !== 0) throw new Error('the predicate must return a scalar boolean');
-      const v = values[mask.id];
-      if (v === undefined) throw new Error('mask missing');
-      return v.batched ? compact(mapped, (v.t as Tensor).data) : v.t.data[0] ? mapped : compact(mapped, new Uint8Array(mapped.length));
-    };
-    irs = stageIRs;
+    const names = g.inputs.map((s) => (b.bare ? BARE : s.name));
+    const folded = reduce === undefined ? null : foldedChain(g, mapOut, keep, reduce, schema, settings.exprPasses);
+    if (folded !== null) {
+      fused = (batch) => {
+        const term = folded(batch, names);
+        if (term !== null) (reduce as ReduceRunner).absorb(term);
+        return [];
+      };
+      irs = [...stageIRs, ...(reduce as ReduceRunner).describe()];
+      return;
+    }
+    if (keep !== null && settings.filterPushdown && filterReadsPassedThrough(traces.slice(0, last), traces[last], bareIn)) {
+      fused = pushedFilter(maps, traces[last], names, settings.exprPasses);
+      pushedDown = true;
+    } else fused = fusedMapsAndFilter(g, mapOut, keep, names, settings.exprPasses);
+    const f = fused;
+    fused = (batch) => toReduce(f(batch));
+    irs = [...stageIRs, ...(reduce ? reduce.describe() : [])];
   };
 
   return {
@@ -99,14 +120,75 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
         key = k;
       }
       if (fused === null) return runSeparately(b);
+      let out: ColumnBatch[];
       try {
-        return [fused(b)];
+        out = fused(b);
       } catch {
         // Re-run through the separate stages: they report (or route) the failing element by stage and index.
         return runSeparately(b);
       }
+      return out;
     },
-    finish: () => [],
-    describe: () => (irs ?? separate.flatMap((r) => r.describe())).map((ir, i) => (irs !== null && i < irs.length - 1 ? { ...ir, fusedWithNext: true } : ir) as StageIR),
+    finish: () => (reduce ? reduce.finish() : []),
+    describe: () => {
+      const all = irs ?? runners.flatMap((r) => r.describe());
+      const joined = irs !== null ? all.length - 1 : reduce ? ops.length - 1 : -1;
+      return all.map((ir, i) => {
+        let out = i < joined ? ({ ...ir, fusedWithNext: true } as StageIR) : ir;
+        if (pushedDown && i === ops.length - 1) out = { ...out, pushedDown: true } as StageIR;
+        return out;
+      });
+    },
   };
+}
+
+/** The maps and filter as one graph over the batch, the mask applied to the mapped batch. */
+function fusedMapsAndFilter(
+  g: ExprGraph, mapOut: OutSpec, keep: OutSpec | null, names: readonly string[], passes: ChainSettings['exprPasses'],
+): (b: ColumnBatch) => ColumnBatch[] {
+  const opt = optimizeExpr(g, { passes }).graph;
+  let out = mapOut;
+  let mask = keep;
+  if (opt.output.kind === 'array' && keep !== null) [out, mask] = opt.output.items;
+  else out = opt.output;
+  return (batch) => {
+    const values = evalBatched(opt, bindInputs(opt.inputs, batch, names), batch.length);
+    const mapped = outputBatch(opt, out, values, batch, names);
+    return [mask === null ? mapped : applyMask(opt, mask, values, mapped)];
+  };
+}
+
+/** filterPushdown: the predicate on the input batch, then the composed maps on the rows it keeps. */
+function pushedFilter(maps: ExprGraph, predicate: ExprGraph, names: readonly string[], passes: ChainSettings['exprPasses']): (b: ColumnBatch) => ColumnBatch[] {
+  const p = optimizeExpr(predicate, { passes }).graph;
+  const m = optimizeExpr(maps, { passes }).graph;
+  // Records only (filterReadsPassedThrough refuses bare streams): columns are named by their fields.
+  const pNames = p.inputs.map((s) => s.name);
+  return (batch) => {
+    const kept = applyMask(p, p.output, evalBatched(p, bindInputs(p.inputs, batch, pNames), batch.length), batch);
+    if (kept.length === 0) return [];
+    return [outputBatch(m, m.output, evalBatched(m, bindInputs(m.inputs, kept, names), kept.length), kept, names)];
+  };
+}
+
+function applyMask(g: ExprGraph, mask: OutSpec, values: ReturnType<typeof evalBatched>, b: ColumnBatch): ColumnBatch {
+  if (mask.kind === 'value') return mask.value ? b : compact(b, new Uint8Array(b.length));
+  if (mask.kind !== 'node' || g.nodes[mask.id].shape.length !== 0) throw new Error('the predicate must return a scalar boolean');
+  const v = values[mask.id];
+  if (v === undefined) throw new Error('mask missing');
+  return v.batched ? compact(b, (v.t as Tensor).data) : v.t.data[0] ? b : compact(b, new Uint8Array(b.length));
+}
+
+/**
+ * The chain with the reduce's fold term composed after it, as a batch evaluator; null when the reduce does
+ * not fold or its term reads something the chain does not produce as a value.
+ */
+function foldedChain(
+  g: ExprGraph, mapOut: OutSpec, keep: OutSpec | null, reduce: ReduceRunner, schema: Schema, passes: ChainSettings['exprPasses'],
+): FoldEvaluator | null {
+  const prep = reduce.prepare(schema.fields, schema.bare);
+  if (prep === null) return null;
+  const c = composeExprs({ ...g, output: mapOut }, subgraph(prep.graph, prep.fold.term), schema.bare);
+  if (c === null) return null;
+  return foldEvaluator(c.graph, c.output2, keep, prep.fold, passes);
 }

@@ -1,3 +1,4 @@
+import { projectionPushdown } from '@weir/optimizer';
 import {
   describeSource, ErrorPolicy, loadPlanFile, runsEagerly, savePlanFile, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
 } from '@weir/dataflow';
@@ -5,10 +6,10 @@ import { eagerIterate } from '@weir/eager';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
 import { buildRunners, CompileSettings, optimizedTrace, TraceCache } from './compile-stages';
 import { makeContext } from './context';
-import { explainPlan } from './explain';
-import { propagate, Schema } from './propagate';
-import { schemaOf } from './schema';
-import { sourceBatches } from './source';
+import { explainPlan, ProjectionNote } from './explain';
+import { propagate, Schema, stagesAhead } from './propagate';
+import { schemaKey, schemaOf } from './schema';
+import { ProjectionRequest, projectBuilt, sourceBatches } from './source';
 import type { RunStats, StageRunner } from './stage';
 
 export interface CompileOptions {
@@ -44,6 +45,9 @@ export class Plan<T = unknown> {
   private readonly cache: TraceCache = new Map();
   private lastRunners: StageRunner[] | null = null;
   private lastSchema: Schema | null = null;
+  /** projectionPushdown's decision per source schema (schemaKey), made once: traces are cached too. */
+  private readonly projections = new Map<string, ProjectionNote>();
+  private lastProjection: ProjectionNote | null = null;
   /** Counters of the most recent run (rows, batches, skipped and dead-lettered records). */
   lastStats: RunStats | null = null;
 
@@ -92,7 +96,7 @@ export class Plan<T = unknown> {
       yield* this.runEagerly(new Flow(source, this.operators));
       return;
     }
-    yield* this.runSourceBatches(sourceBatches(source, this.batchSize));
+    yield* this.runSourceBatches((project) => sourceBatches(source, this.batchSize, project));
   }
 
   private async *runEagerly(flow: Flow): AsyncGenerator<ColumnBatch> {
@@ -111,8 +115,20 @@ export class Plan<T = unknown> {
     if (rows.length > 0) yield flush();
   }
 
-  /** Runs the plan over batches already made (the CLI's readers hand these in). */
-  async *runSourceBatches(batches: AsyncIterable<ColumnBatch>): AsyncGenerator<ColumnBatch> {
+  /**
+   * Runs the plan over batches from a source. Given a function, it is called with the plan's projection
+   * request, which the source asks once it knows its schema, before it builds any column: the CLI's
+   * connectors then leave out the fields no stage reads (projectionPushdown). Batches already made are
+   * narrowed by the same decision before the first stage (their columns were built, but filters no longer
+   * copy them).
+   *
+   * ```ts
+   * for await (const out of plan.runSourceBatches((project) => columnBatchesOf(source, project))) await writeColumnBatch(sink, out);
+   * ```
+   */
+  async *runSourceBatches(input: AsyncIterable<ColumnBatch> | ((project: ProjectionRequest) => AsyncIterable<ColumnBatch>)): AsyncGenerator<ColumnBatch> {
+    const project: ProjectionRequest = (schema) => this.fieldsToDrop(schema);
+    const batches = typeof input === 'function' ? input(project) : projectBuilt(input, project);
     const ctx = makeContext(this.options.errors ?? 'fail');
     const runners = buildRunners(this.operators, this.saved?.stages ?? null, this.settings(), ctx, this.cache);
     this.lastRunners = runners;
@@ -168,7 +184,8 @@ export class Plan<T = unknown> {
   }
 
   explain(format: 'text' | 'dot' | 'json' = 'text'): string {
-    return explainPlan(this.graph(), format, this.batchSize);
+    const g = this.graph();
+    return explainPlan(g, format, this.batchSize, this.lastProjection);
   }
 
   /**
@@ -196,19 +213,57 @@ export class Plan<T = unknown> {
     this.lastSchema = { fields: schemaOf(b), bare: b.bare };
   }
 
-  /** Stages traced ahead of time from the known input schema (no data runs). */
+  /**
+   * Stages traced ahead of time from the known input schema (no data runs), as a run would trace them: for
+   * the schema left once projectionPushdown has dropped what no stage reads.
+   */
   private staticStages(): StageIR[] {
-    if (this.lastSchema !== null) propagate(this.operators, this.lastSchema, this.cache, (tr) => optimizedTrace(tr, this.settings()));
+    const s = this.lastSchema;
+    const traces = s === null ? [] : propagate(this.operators, withoutDropped(s, this.fieldsToDrop(s)), this.cache, (tr) => optimizedTrace(tr, this.settings()));
     const ctx = makeContext('fail');
     const runners = buildRunners(this.operators, null, { ...this.settings(), fullGraph: false }, ctx, this.cache);
     return runners.flatMap((r) => r.describe()).map((ir) => {
       if (!('expr' in ir) || ir.expr !== null) return ir;
-      const hit = [...this.cache.entries()].find(([k]) => k.startsWith(`${ir.position}|`));
-      if (hit === undefined) return ir;
-      const tr = hit[1];
+      const tr = traces[ir.position];
+      if (tr === undefined) return ir;
       return 'expr' in tr ? { ...ir, expr: tr.expr, breakReason: undefined, traced: tr.traced, passLog: tr.passLog } : { ...ir, breakReason: tr.breakReason };
     });
   }
+
+  /**
+   * The stream pass projectionPushdown for a source of `schema`: the fields no stage reads and no row carries
+   * to the output, which the source then never builds. Decided once per schema from the stages traced ahead
+   * of time (the traces are cached for the run). Kept for explain.
+   */
+  private fieldsToDrop(schema: Schema): ReadonlySet<string> {
+    const key = schemaKey(schema.fields, schema.bare);
+    let note = this.projections.get(key);
+    if (note === undefined) {
+      note = this.decideProjection(schema);
+      this.projections.set(key, note);
+    }
+    this.lastProjection = note;
+    this.lastSchema ??= schema;
+    return new Set(note.dropped);
+  }
+
+  private decideProjection(schema: Schema): ProjectionNote {
+    const fields = schema.fields.map((f) => f.name);
+    const off = (reason: string): ProjectionNote => ({ fields, read: null, dropped: [], off: reason });
+    if (this.options.passes?.projectionPushdown === false) return off('switched off');
+    // A saved stage checks that every field it was traced with is there; it cannot be traced again.
+    if (this.saved !== null) return off('a loaded plan runs its saved graphs, which name every field they were saved with');
+    // A dead letter receives the record a stage failed on: it must be the whole record, not what the stages read.
+    if (typeof this.options.errors === 'object') return off('a dead-letter policy receives whole records');
+    if (schema.bare) return off('the stream carries bare elements, not records');
+    const traces = propagate(this.operators, schema, this.cache, (tr) => optimizedTrace(tr, this.settings()));
+    const read = projectionPushdown({ input: schema.fields, bare: schema.bare, stages: stagesAhead(this.operators, traces) });
+    return read === null ? { fields, read: null, dropped: [] } : { fields, read: fields.filter((f) => read.has(f)), dropped: fields.filter((f) => !read.has(f)) };
+  }
+}
+
+function withoutDropped(s: Schema, drop: ReadonlySet<string>): Schema {
+  return drop.size === 0 ? s : { fields: s.fields.filter((f) => !drop.has(f.name)), bare: s.bare };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ExprGraph, FieldType, normalizeElement, OperatorDesc, OutSpec } from '@weir/dataflow';
+import { ExprGraph, FieldType, normalizeElement, OperatorDesc, OutSpec, StageIR } from '@weir/dataflow';
 import { BARE } from './batch';
 import { seedFields, traceIndexedFn, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
 import { schemaKey } from './schema';
@@ -12,11 +12,12 @@ export interface Schema {
  * Traces the chain ahead of running it, as far as schemas can be known statically: each traced stage's
  * output schema follows from its graph. Fills `cache` (position|schema -> trace) so the run reuses the traces.
  * Stages after one whose output is only known at run time (a graph break, a window) are traced when data
- * reaches them.
+ * reaches them. Returns each position's trace (undefined where none was made ahead of time).
  */
 export function propagate(
   ops: readonly OperatorDesc[], input: Schema, cache: Map<string, TraceResult>, optimize: (tr: TraceResult) => TraceResult = (tr) => tr,
-): void {
+): (TraceResult | undefined)[] {
+  const traces: (TraceResult | undefined)[] = new Array(ops.length).fill(undefined);
   let schema: Schema | null = input;
   ops.forEach((o, position) => {
     if (schema === null) return;
@@ -25,6 +26,7 @@ export function propagate(
       case 'map': {
         const tr = cache.get(k) ?? optimize(traceIndexedFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
+        traces[position] = tr;
         schema = 'expr' in tr ? outputSchema(tr.expr, schema) : null;
         break;
       }
@@ -32,12 +34,14 @@ export function propagate(
       case 'keyBy': {
         const tr = cache.get(k) ?? optimize(o.kind === 'filter' ? traceIndexedFn(o.fn, schema.fields, schema.bare) : traceRowFn(o.fn, schema.fields, schema.bare));
         cache.set(k, tr);
+        traces[position] = tr;
         break;
       }
       case 'scan':
       case 'reduce': {
         const tr = cache.get(k) ?? optimize(traceStepFn(o.fn, o.seed, schema.fields, schema.bare));
         cache.set(k, tr);
+        traces[position] = tr;
         const acc = seedFields(normalizeElement(o.seed));
         schema = acc === null ? null : { fields: acc, bare: acc.length === 1 && acc[0].name === BARE };
         break;
@@ -46,6 +50,29 @@ export function propagate(
         break;
       default:
         schema = null;
+    }
+  });
+  return traces;
+}
+
+/**
+ * The chain as stream IR from the traces `propagate` made ahead of time: what stream passes decide on before
+ * data runs. A stage with no trace yet reads as a graph break ("not traced ahead of time").
+ */
+export function stagesAhead(ops: readonly OperatorDesc[], traces: readonly (TraceResult | undefined)[]): StageIR[] {
+  return ops.map((o, position): StageIR => {
+    switch (o.kind) {
+      case 'batch': return { kind: 'batch', position, size: o.size };
+      case 'take': case 'skip': return { kind: o.kind, position, count: o.count };
+      case 'countWindow': return { kind: 'countWindow', position, size: o.size, slide: o.slide };
+      case 'timeWindow': return { kind: 'timeWindow', position, time: o.time, size: o.size, slide: o.slide, allowedLateness: o.allowedLateness };
+      case 'zip': case 'merge': return { kind: o.kind, position };
+      default: {
+        const tr = traces[position];
+        const seed = o.kind === 'scan' || o.kind === 'reduce' ? { seed: o.seed } : {};
+        if (tr === undefined || !('expr' in tr)) return { kind: o.kind, position, expr: null, breakReason: tr?.breakReason ?? 'not traced ahead of time', ...seed };
+        return { kind: o.kind, position, expr: tr.expr, ...('traced' in tr ? { traced: tr.traced } : {}), ...seed };
+      }
     }
   });
 }

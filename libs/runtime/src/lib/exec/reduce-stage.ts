@@ -1,4 +1,4 @@
-import { ExprGraph, normalizeElement, opOf, PipelineError, ReduceOperator, runOp, scalar, Tensor, isTensor } from '@weir/dataflow';
+import { ExprGraph, FieldType, normalizeElement, opOf, PipelineError, ReduceOperator, runOp, scalar, Tensor, isTensor } from '@weir/dataflow';
 import { BARE, batchToRows, ColumnBatch, rowsToBatch } from './batch';
 import { CompileSettings, optimizedTrace } from './compile-stages';
 import { graphStepFn } from './graph-fn';
@@ -47,12 +47,20 @@ export function findFold(g: ExprGraph, accInputs: number): Fold | null {
   return { op: root.op, reduce, term };
 }
 
+/** An unkeyed reduce's runner, which a fused chain in front of it can hand whole-batch terms to. */
+export interface ReduceRunner extends StageRunner {
+  /** Traces the step for rows of `fields` (once); its graph and fold, or null when it does not fold. */
+  prepare(fields: readonly FieldType[], bare: boolean): { readonly graph: ExprGraph; readonly fold: Fold } | null;
+  /** Folds one batch's reduced term (`f(x)` reduced over the batch's rows) into the accumulator. */
+  absorb(term: Tensor): void;
+}
+
 /**
  * An unkeyed reduce. When its step traces to a fold, each batch is one vectorized evaluation plus one
  * reduction; otherwise (or on an element error) it steps element by element through the traced graph, or
  * the user's callback at a graph break.
  */
-export function reduceStage(op: ReduceOperator, position: number, saved: ExprGraph | null, settings: CompileSettings, ctx: RunContext, cache: Map<string, TraceResult>): StageRunner {
+export function reduceStage(op: ReduceOperator, position: number, saved: ExprGraph | null, settings: CompileSettings, ctx: RunContext, cache: Map<string, TraceResult>): ReduceRunner {
   const label = `reduce#${position}`;
   let acc: unknown = normalizeElement(op.seed);
   let step: ((acc: unknown, x: unknown) => unknown) | null = null;
@@ -60,13 +68,12 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
   let graph: ExprGraph | null = saved;
   let breakReason: string | undefined;
 
-  const compileFor = (b: ColumnBatch): void => {
+  const compileFor = (fields: readonly FieldType[], bare: boolean): void => {
     if (graph === null) {
-      const fields = schemaOf(b);
-      const k = `${position}|fold|${fields.map((f) => `${f.name}:${f.kind}:${f.dtype}:${f.shape}`).join('|')}|${b.bare}`;
+      const k = `${position}|fold|${fields.map((f) => `${f.name}:${f.kind}:${f.dtype}:${f.shape}`).join('|')}|${bare}`;
       // Fusion would hide the fold's root op inside a fused node; the batched fold evaluates the term with
       // the vectorizer anyway, so this stage's graph is optimized without it.
-      const tr = cache.get(k) ?? optimizedTrace(traceStepFn(op.fn, op.seed, fields, b.bare), { ...settings, passes: { ...settings.passes, fusion: false } });
+      const tr = cache.get(k) ?? optimizedTrace(traceStepFn(op.fn, op.seed, fields, bare), { ...settings, passes: { ...settings.passes, fusion: false } });
       cache.set(k, tr);
       if ('breakReason' in tr) {
         if (settings.fullGraph) throw new Error(`Stage ${label} cannot be compiled into the graph (fullGraph: true): ${tr.breakReason}`);
@@ -79,6 +86,17 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
     const accInputs = graph.inputs.filter((s) => s.name.startsWith('acc.')).length;
     fold = findFold(graph, accInputs);
     step = graphStepFn(graph, label);
+  };
+
+  const absorb = (batchTerm: Tensor): void => {
+    const g = graph as ExprGraph;
+    const f = fold as Fold;
+    const root = g.nodes[g.output.kind === 'node' ? g.output.id : 0];
+    // sum widens small integers (uint8, bool -> int32); sequential adds wrap in the accumulator's dtype.
+    // Integer addition is modular, so wrapping the batch sum once gives the same result.
+    const term = batchTerm.dtype !== root.dtype ? (runOp('cast', [batchTerm], { dtype: root.dtype }) as Tensor) : batchTerm;
+    const current = isTensor(acc) ? acc : scalar(acc as number, root.dtype);
+    acc = normalizeElement(runOp(f.op, [current, term]));
   };
 
   const stepRows = (b: ColumnBatch): void => {
@@ -95,9 +113,14 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
   return {
     label,
     done: false,
+    prepare(fields, bare) {
+      if (step === null) compileFor(fields, bare);
+      return fold !== null && graph !== null ? { graph, fold } : null;
+    },
+    absorb,
     process(b) {
       if (b.length === 0) return [];
-      if (step === null) compileFor(b);
+      if (step === null) compileFor(schemaOf(b), b.bare);
       if (fold === null || graph === null) {
         stepRows(b);
         return [];
@@ -109,13 +132,7 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
         const values = evalBatched(g, bindInputs(g.inputs, b, names), b.length);
         const v = values[f.term];
         if (v === undefined) throw new Error('fold term missing');
-        const root = g.nodes[g.output.kind === 'node' ? g.output.id : 0];
-        let term = v.batched ? (runOp(f.reduce, [v.t], { axis: 0 }) as Tensor) : foldRepeated(f, v.t, b.length);
-        // sum widens small integers (uint8, bool -> int32); sequential adds wrap in the accumulator's dtype.
-        // Integer addition is modular, so wrapping the batch sum once gives the same result.
-        if (term.dtype !== root.dtype) term = runOp('cast', [term], { dtype: root.dtype }) as Tensor;
-        const current = isTensor(acc) ? acc : scalar(acc as number, root.dtype);
-        acc = normalizeElement(runOp(f.op, [current, term]));
+        absorb(v.batched ? (runOp(f.reduce, [v.t], { axis: 0 }) as Tensor) : foldRepeated(f, v.t, b.length));
       } catch {
         // Re-run the batch element by element: reports (or routes) the failing element by its source index.
         stepRows(b);
@@ -132,6 +149,6 @@ export function reduceStage(op: ReduceOperator, position: number, saved: ExprGra
 }
 
 /** A term that does not depend on the element (acc + 1 per row): folded n times. */
-function foldRepeated(f: Fold, t: Tensor, n: number): Tensor {
+export function foldRepeated(f: Fold, t: Tensor, n: number): Tensor {
   return f.op === 'add' ? (runOp('mul', [t, n]) as Tensor) : t;
 }

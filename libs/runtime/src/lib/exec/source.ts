@@ -1,14 +1,35 @@
+import { RecordBatch, Table } from 'apache-arrow';
 import { arrowRows, describeSource, SourceDesc } from '@weir/dataflow';
 import { Tensor } from '@weir/dataflow';
-import { BARE, Column, ColumnBatch, rowsToBatch } from './batch';
+import { BARE, Column, ColumnBatch, isRecord, numberColumn, rangeBatch, rowsToBatch, toColumn, withColumns } from './batch';
+import type { Schema } from './propagate';
+import { schemaOf } from './schema';
+
+/**
+ * What a source asks the plan once, when it knows its schema and before it builds any column (the stream
+ * pass projectionPushdown): the fields it may leave out, because no stage reads them and they cannot reach
+ * the output. An empty set keeps every field.
+ */
+export type ProjectionRequest = (schema: Schema) => ReadonlySet<string>;
+
+/** What a source does with the answer: set once, read before each chunk it builds. */
+interface Projection {
+  /** Field names to leave out; null until the first batch has been built and the plan asked. */
+  drop: ReadonlySet<string> | null;
+}
 
 /**
  * A source as batches of `batchSize` rows, pulled on demand: nothing is read ahead of what the pipeline
  * asks for, so memory stays bounded whatever the input's size. Observables push, so they are buffered.
+ * With `project`, the first batch is built whole (its schema is what the plan decides on) and the fields the
+ * plan drops are removed from it; later batches never build those columns (an Arrow source does not even
+ * read them out of its buffers).
  */
-export async function* sourceBatches(source: SourceDesc, batchSize: number): AsyncGenerator<ColumnBatch> {
+export async function* sourceBatches(source: SourceDesc, batchSize: number, project?: ProjectionRequest): AsyncGenerator<ColumnBatch> {
+  const projection: Projection = { drop: null };
+  const build = batchBuilder(project, projection);
   if (source.kind === 'iterable') {
-    yield* syncBatches(source.value as Iterable<unknown>, batchSize);
+    yield* syncBatches(source.value as Iterable<unknown>, batchSize, build);
     return;
   }
   let next = 0;
@@ -17,28 +38,24 @@ export async function* sourceBatches(source: SourceDesc, batchSize: number): Asy
     const src = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) src[i] = next + i;
     next += rows.length;
-    const b = rowsToBatch(rows, src);
+    const b = build(rows, src);
     rows = [];
     return b;
   };
-  for await (const row of rowIterable(source)) {
+  const it = source.kind === 'arrow' ? arrowSourceRows(source.value as ArrowValue, batchSize, projection) : rowIterable(source);
+  for await (const row of it) {
     rows.push(row);
     if (rows.length >= batchSize) yield flush();
   }
   if (rows.length > 0) yield flush();
 }
 
-const srcRange = (start: number, n: number): Float64Array => {
-  const src = new Float64Array(n);
-  for (let i = 0; i < n; i++) src[i] = start + i;
-  return src;
-};
 
 /**
  * Synchronous sources without a promise per element: a typed array becomes number columns with no copy
  * (subarray views), an array is sliced, and any other iterable fills one batch per pull.
  */
-function* syncBatches(it: Iterable<unknown>, batchSize: number): Generator<ColumnBatch> {
+function* syncBatches(it: Iterable<unknown>, batchSize: number, build: BatchBuilder): Generator<ColumnBatch> {
   if (ArrayBuffer.isView(it) && !(it instanceof DataView)) {
     const arr = it as unknown as Float64Array | Float32Array | Int32Array | Uint8Array;
     const dtype = arr instanceof Float32Array ? 'float32' : arr instanceof Int32Array ? 'int32' : arr instanceof Uint8Array ? 'uint8' : 'float64';
@@ -46,14 +63,16 @@ function* syncBatches(it: Iterable<unknown>, batchSize: number): Generator<Colum
     for (let start = 0; start < data.length; start += batchSize) {
       const n = Math.min(batchSize, data.length - start);
       const column: Column = { kind: 'number', tensor: new Tensor(dtype, [n], data.subarray(start, start + n)) };
-      yield { length: n, bare: true, columns: new Map([[BARE, column]]), src: srcRange(start, n) };
+      yield rangeBatch(n, true, new Map([[BARE, column]]), start);
     }
     return;
   }
   if (Array.isArray(it)) {
     for (let start = 0; start < it.length; start += batchSize) {
       const n = Math.min(batchSize, it.length - start);
-      yield rowsToBatch(it.slice(start, start + n), srcRange(start, n));
+      // A run of plain numbers is copied straight into its column, with no slice of the array in between.
+      const numbers = typeof it[start] === 'number' ? numberColumn(it, start, n) : null;
+      yield numbers !== null ? rangeBatch(n, true, new Map([[BARE, numbers]]), start) : build(it.slice(start, start + n), start);
     }
     return;
   }
@@ -69,7 +88,7 @@ function* syncBatches(it: Iterable<unknown>, batchSize: number): Generator<Colum
         r = iterator.next();
       }
       if (rows.length > 0) {
-        yield rowsToBatch(rows, srcRange(next, rows.length));
+        yield build(rows, next);
         next += rows.length;
       }
       if (r.done) return;
@@ -110,6 +129,85 @@ async function* observableRows(obs: { subscribe: (o: object) => { unsubscribe():
   } finally {
     sub.unsubscribe();
   }
+}
+
+type BatchBuilder = (rows: readonly unknown[], src: Float64Array | number) => ColumnBatch;
+
+/**
+ * rowsToBatch, projected: the first non-empty batch is built whole and the plan is asked which fields to drop
+ * (the answer lands in `projection`); every later batch builds only the other columns.
+ */
+function batchBuilder(project: ProjectionRequest | undefined, projection: Projection): BatchBuilder {
+  if (project === undefined) return rowsToBatch;
+  return (rows, src) => {
+    const drop = projection.drop;
+    if (drop !== null) return drop.size === 0 ? rowsToBatch(rows, src) : rowsWithout(rows, src, drop);
+    const b = rowsToBatch(rows, src);
+    if (b.length === 0) return b;
+    projection.drop = project({ fields: schemaOf(b), bare: b.bare });
+    return withoutFields(b, projection.drop);
+  };
+}
+
+/**
+ * Batches someone else built, narrowed by the plan's decision (asked on the first non-empty batch): their
+ * dropped columns were built already, but no stage carries them further.
+ */
+export async function* projectBuilt(batches: AsyncIterable<ColumnBatch>, project: ProjectionRequest): AsyncGenerator<ColumnBatch> {
+  let drop: ReadonlySet<string> | null = null;
+  for await (const b of batches) {
+    if (drop === null && b.length > 0) drop = project({ fields: schemaOf(b), bare: b.bare });
+    yield drop === null ? b : withoutFields(b, drop);
+  }
+}
+
+/** A built batch without the named columns (sharing the others). */
+export function withoutFields(b: ColumnBatch, drop: ReadonlySet<string>): ColumnBatch {
+  if (drop.size === 0 || b.bare) return b;
+  const columns = new Map<string, Column>();
+  for (const [name, c] of b.columns) if (!drop.has(name)) columns.set(name, c);
+  return columns.size === b.columns.size ? b : withColumns(b, columns, b.bare);
+}
+
+/** rowsToBatch for records, never building the dropped fields' columns (each kept column typed as rowsToBatch types it). */
+function rowsWithout(rows: readonly unknown[], src: Float64Array | number, drop: ReadonlySet<string>): ColumnBatch {
+  if (rows.length === 0 || !isRecord(rows[0])) return rowsToBatch(rows, src);
+  const names = new Set<string>();
+  for (const r of rows) if (isRecord(r)) for (const k of Object.keys(r)) if (!drop.has(k)) names.add(k);
+  const columns = new Map<string, Column>();
+  for (const name of names) columns.set(name, toColumn(rows.map((r) => (isRecord(r) ? r[name] : undefined))));
+  return typeof src === 'number' ? rangeBatch(rows.length, false, columns, src) : { length: rows.length, bare: false, columns, src };
+}
+
+type ArrowValue = Table | RecordBatch | readonly RecordBatch[];
+
+/**
+ * The records of an in-memory Arrow source, chunk by chunk (`batchSize` rows at most), each chunk's columns
+ * read out of the Arrow buffers only when it is reached. Once the plan has said what to drop, chunks are
+ * narrowed to the kept columns first (a zero-copy select), so dropped columns are never decoded.
+ */
+function* arrowSourceRows(value: ArrowValue, batchSize: number, projection: Projection): Generator<unknown> {
+  const batches: readonly RecordBatch[] = Table.isTable(value) ? value.batches : RecordBatch.isRecordBatch(value) ? [value] : (value as readonly RecordBatch[]);
+  for (const rb of batches) {
+    for (let start = 0; start < rb.numRows; start += batchSize) {
+      let chunk = rb.numRows <= batchSize ? rb : rb.slice(start, Math.min(start + batchSize, rb.numRows));
+      if (projection.drop !== null) chunk = withoutArrowColumns(chunk, projection.drop);
+      yield* arrowRows(chunk);
+    }
+  }
+}
+
+/**
+ * An Arrow batch without the dropped columns: a zero-copy view. (selectAt, by index: apache-arrow 21's
+ * select by name puts the kept columns at their old indices, misplacing every column after a dropped one.)
+ */
+export function withoutArrowColumns(rb: RecordBatch, drop: ReadonlySet<string>): RecordBatch {
+  if (drop.size === 0) return rb;
+  const keep: number[] = [];
+  rb.schema.fields.forEach((f, i) => {
+    if (!drop.has(f.name)) keep.push(i);
+  });
+  return keep.length === rb.schema.fields.length ? rb : rb.selectAt(keep);
 }
 
 export { describeSource };

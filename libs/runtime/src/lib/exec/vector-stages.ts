@@ -1,5 +1,5 @@
 import { ExprGraph, InputSpec, opOf, OutSpec, PipelineError, predicateValue, Tensor } from '@weir/dataflow';
-import { BARE, Column, ColumnBatch, compact, rowsToBatch, batchToRows } from './batch';
+import { BARE, Column, ColumnBatch, compact, rowsToBatch, batchToRows, withColumns } from './batch';
 import type { RunContext } from './stage';
 import { BVal, evalBatched, tile } from './vectorize';
 
@@ -44,7 +44,7 @@ export function outputBatch(g: ExprGraph, out: OutSpec, values: readonly (BVal |
   const columns = new Map<string, Column>();
   if (out.kind === 'record') for (const [k, o] of out.fields) columns.set(k, col(o));
   else columns.set(BARE, col(out));
-  return { length: b.length, bare: out.kind !== 'record', columns, src: b.src };
+  return withColumns(b, columns, out.kind !== 'record');
 }
 
 /**

@@ -1,0 +1,113 @@
+import { filter, from, map, ops, reduce, setWarningHandler, tensor, Tensor } from '@weir/dataflow';
+import { eagerCollect } from '@weir/eager';
+import { compile } from '../../index';
+import { BARE } from './batch';
+import { foldEvaluator } from './fold-batch';
+import { traceRowFn } from './stage-trace';
+
+const scalarChain = (xs: number[]) =>
+  from(xs).pipe(
+    map((x: number) => ops.add(ops.mul(x, 2), 1)),
+    filter((y: number) => ops.notEqual(ops.mod(y, 3), 0)),
+    reduce((a: number, y: number) => ops.add(a, y), 0),
+  );
+
+describe('a map/filter chain with the unkeyed reduce after it, folded batch by batch (operatorFusion)', () => {
+  const xs = Array.from({ length: 1000 }, (_, i) => i - 300);
+  const expected = xs.map((x) => x * 2 + 1).filter((y) => ((y % 3) + 3) % 3 !== 0).reduce((a, y) => a + y, 0);
+
+  it('gives the sequential sum, fused and unfused, and says the three stages run as one', async () => {
+    const flow = scalarChain(xs);
+    const plan = compile(flow, { batchSize: 64 });
+    expect(await plan.collect()).toEqual([expected]);
+    expect(await compile(flow, { batchSize: 64, passes: { operatorFusion: false } }).collect()).toEqual([expected]);
+    expect(await eagerCollect(flow)).toEqual([expected]);
+    const text = plan.explain();
+    expect(text).toContain('stage map#0  [vectorized over the batch, fused with the next stage]');
+    expect(text).toContain('stage filter#1  [vectorized over the batch, fused with the next stage]');
+    expect(text).toMatch(/stage reduce#2 .*sum/);
+  });
+
+  it('writes the batch step of a scalar chain as ONE fusedReduce node (one generated loop, no column built)', () => {
+    const traced = traceRowFn((x: number) => {
+      const y = ops.add(ops.mul(x, 2), 1);
+      return [y, ops.notEqual(ops.mod(y, 3), 0)];
+    }, [{ name: BARE, kind: 'number', dtype: 'float64' }], true, true);
+    if (!('expr' in traced) || traced.expr.output.kind !== 'array') throw new Error('expected a traced pair');
+    const [term, keep] = traced.expr.output.items;
+    const evaluate = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, undefined);
+    const ops_ = evaluate?.batchGraph?.nodes.filter((n) => n.op !== 'input' && n.op !== 'const').map((n) => n.op);
+    expect(ops_).toEqual(['fusedReduce']);
+    const column = tensor(Float64Array.from(xs), 'float64', [xs.length]);
+    const batch = { length: xs.length, bare: true, columns: new Map([[BARE, { kind: 'number' as const, tensor: column }]]), src: new Float64Array(xs.length) };
+    expect(evaluate?.(batch, [BARE])?.item()).toBe(expected);
+    // With fusion off the same step runs unfused, to the same answer.
+    const unfused = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, { fusion: false, fusedReduce: false });
+    expect(unfused?.batchGraph?.nodes.some((n) => n.op === 'fusedReduce' || n.op === 'fused')).toBe(false);
+    expect(unfused?.(batch, [BARE])?.item()).toBe(expected);
+  });
+
+  it('a batch whose rows the filter all drops contributes nothing', async () => {
+    const chain = from([1, 4, 7, 10]).pipe(
+      map((x: number) => ops.add(ops.mul(x, 2), 1)),
+      filter((y: number) => ops.notEqual(ops.mod(y, 3), 0)),
+      reduce((a: number, y: number) => ops.add(a, y), 0),
+    );
+    expect(await compile(chain, { batchSize: 2 }).collect()).toEqual([0]);
+  });
+
+  it('folds max and min with the filter masking rows out (identity: -Infinity / Infinity)', async () => {
+    const vals = [3, -7, 12, 5, -1, 8, 0, 40];
+    const base = (step: (a: number, y: number) => unknown, seed: number) =>
+      from(vals).pipe(map((x: number) => ops.sub(x, 1)), filter((y: number) => ops.less(y, 10)), reduce(step, seed));
+    for (const [step, seed] of [[(a: number, y: number) => ops.maximum(a, y), -1000], [(a: number, y: number) => ops.minimum(a, y), 1000]] as const) {
+      const flow = base(step, seed);
+      expect(await compile(flow, { batchSize: 3 }).collect()).toEqual(await eagerCollect(flow));
+    }
+  });
+
+  it('wraps int32 sums exactly as sequential adds do', async () => {
+    const flow = from(Array.from({ length: 300 }, (_, i) => i)).pipe(
+      map((x: number) => ops.mul(ops.cast(x, 'int32'), tensor(20000000, 'int32'))),
+      filter((y: Tensor) => ops.notEqual(ops.mod(y, tensor(7, 'int32')), tensor(0, 'int32'))),
+      reduce((a: Tensor, y: Tensor) => ops.add(a, y), tensor(0, 'int32')),
+    );
+    const [got] = (await compile(flow, { batchSize: 64 }).collect()) as number[];
+    const [want] = (await eagerCollect(flow)) as number[];
+    expect(got).toBe(want);
+  });
+
+  it('folds tensor-valued terms (vectorized, then reduced over the batch)', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ x: tensor([i % 7, -(i % 5), 2], 'float32'), k: i }));
+    const flow = from(rows).pipe(
+      map((r: { x: Tensor; k: number }) => ({ s: ops.sum(ops.relu(ops.sub(ops.mul(r.x, 2), 1))), k: r.k })),
+      filter((r: { k: number }) => ops.greater(ops.mod(r.k, 4), 0)),
+      reduce((a: Tensor, r: { s: Tensor }) => ops.add(a, r.s), tensor(0, 'float64')),
+    );
+    const [got] = (await compile(flow, { batchSize: 16 }).collect()) as number[];
+    const [want] = (await eagerCollect(flow)) as number[];
+    expect(got).toBeCloseTo(want, 6);
+  });
+
+  it('keeps a reduce that does not fold as its own stage, with the sequential result', async () => {
+    const flow = from([1, 2, 3, 4, 5]).pipe(map((x: number) => ops.mul(x, 2)), reduce((a: number, y: number) => ops.add(ops.mul(a, 0.5), y), 0));
+    expect(await compile(flow, { batchSize: 2 }).collect()).toEqual(await eagerCollect(flow));
+  });
+
+  it('names the failing stage and source element inside a folded chain, and skips it under errors: skip', async () => {
+    const table = tensor([10, 20, 30]);
+    const flow = from([0, 1, 2, 5, 1]).pipe(
+      map((i: number) => ops.gather(table, ops.cast(i, 'int32'))),
+      reduce((a: number, y: number) => ops.add(a, y), 0),
+    );
+    await expect(compile(flow).collect()).rejects.toThrow(/^Stage map#0 \(op 'gather'\) failed on source element 3: /);
+    const warnings: string[] = [];
+    const prev = setWarningHandler((w) => warnings.push(w.message));
+    try {
+      expect(await compile(flow, { errors: 'skip' }).collect()).toEqual([80]);
+    } finally {
+      setWarningHandler(prev);
+    }
+    expect(warnings).toEqual(["Weir: 1 record(s) failed and were skipped by the 'skip' error policy"]);
+  });
+});
