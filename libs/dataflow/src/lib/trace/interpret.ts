@@ -15,7 +15,15 @@ interface Step {
   readonly inputs: readonly number[];
   readonly rawAttrs: Attrs;
   /** Set when every shape is known at trace time: the kernel, its normalized attrs and the output. */
-  readonly fixed?: { readonly kernel?: Kernel; readonly attrs: Attrs; readonly out: ValueInfo };
+  readonly fixed?: Fixed;
+  /** A dynamic step's most recent inference, with the argument types it was for (per prepared graph). */
+  last?: { readonly args: readonly ValueInfo[]; readonly fixed: Fixed };
+}
+
+interface Fixed {
+  readonly kernel?: Kernel;
+  readonly attrs: Attrs;
+  readonly out: ValueInfo;
 }
 
 /** A graph ready to run on concrete tensors, as `fn` does. */
@@ -64,16 +72,36 @@ export function prepareGraph(g: ExprGraph): PreparedGraph {
   };
 }
 
+/** Whether the arguments have the dtypes and shapes a dynamic step last inferred for. */
+function sameInfos(args: readonly Tensor[], seen: readonly ValueInfo[]): boolean {
+  if (args.length !== seen.length) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i].shape;
+    const b = seen[i].shape;
+    if (args[i].dtype !== seen[i].dtype || a.length !== b.length) return false;
+    for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  }
+  return true;
+}
+
 function runStep(s: Step, args: Tensor[], backend: string): Tensor {
   let fixed = s.fixed;
   if (fixed === undefined) {
-    const contract = getContract(s.op);
-    const inferred = contract.infer(args, s.rawAttrs);
-    fixed = {
-      kernel: contract.kind === 'view' ? undefined : getKernel<Kernel>(backend, s.op),
-      attrs: inferred.attrs ?? s.rawAttrs,
-      out: { dtype: inferred.dtype, shape: inferred.shape },
-    };
+    // A dynamic step re-infers only when its arguments' shapes change: a stage's batches mostly share one
+    // size, and inference (a fused program's validation, say) would otherwise run on every batch.
+    const last = s.last;
+    if (last !== undefined && sameInfos(args, last.args)) fixed = last.fixed;
+    else {
+      const contract = getContract(s.op);
+      const inferred = contract.infer(args, s.rawAttrs);
+      fixed = {
+        kernel: contract.kind === 'view' ? undefined : getKernel<Kernel>(backend, s.op),
+        attrs: inferred.attrs ?? s.rawAttrs,
+        out: { dtype: inferred.dtype, shape: inferred.shape },
+      };
+      // Tensor shapes are frozen, so keeping them is safe.
+      s.last = { args: args.map((a) => ({ dtype: a.dtype, shape: a.shape })), fixed };
+    }
   }
   const shape = fixed.out.shape as Shape;
   if (fixed.kernel === undefined) return new Tensor(fixed.out.dtype, shape, args[0].data);

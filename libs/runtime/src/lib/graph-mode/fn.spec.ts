@@ -31,6 +31,9 @@ describe('fn', () => {
     const rowSums = fn((x: Tensor) => ops.sum(x, 1), { inputSignature: [spec([null, 3], 'float32')] });
     expect(rowSums(tensor([[1, 2, 3]])).toArray()).toEqual([6]);
     expect(rowSums(tensor([[1, 2, 3], [4, 5, 6]])).toArray()).toEqual([6, 15]);
+    // A dynamic step keeps its last inference: each size change must infer again, and a repeat reuse it.
+    expect(rowSums(tensor([[7, 8, 9]])).toArray()).toEqual([24]);
+    expect(rowSums(tensor([[1, 1, 1]])).toArray()).toEqual([3]);
     expect(rowSums.traceCount).toBe(1);
     expect(() => rowSums(tensor([[1, 2]]))).toThrow("fn 'anonymous': 'x' (argument 0) is float32[1,2], which does not match its inputSignature float32[?,3]");
   });
