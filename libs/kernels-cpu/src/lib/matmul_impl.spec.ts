@@ -1,4 +1,4 @@
-import { gemmImpl, gemmIntImpl, MATMUL_BLOCK, matmulImpl } from './matmul_impl';
+import { gemmImpl, gemmIntImpl, MATMUL_BLOCK, matmulImpl, WASM_MATMUL_MIN_MACS } from './matmul_impl';
 
 /** The textbook triple loop in double precision, as the oracle. */
 function naive(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): number[] {
@@ -89,5 +89,76 @@ describe('matmulImpl', () => {
     matmulImpl([], [2, 0], [], [0, 2], out, false);
     expect(Array.from(out)).toEqual([0, 0, 0, 0]);
     expect(() => matmulImpl([], [0, 3], [1, 2, 3], [3, 1], new Float32Array(0), false)).not.toThrow();
+  });
+});
+
+describe('matmulImpl on float32: WebAssembly above WASM_MATMUL_MIN_MACS, JS below and as the fallback', () => {
+  // 1 + 2^-30 - 1 (the rest zeros): 2^-30 with a double accumulator, 0 with a float32 one.
+  const tiny = (k: number): Float32Array => {
+    const a = new Float32Array(k);
+    a.set([1, 2 ** -30, -1]);
+    return a;
+  };
+  const ones = (k: number): Float32Array => new Float32Array(k).fill(1);
+
+  it('accumulates in float32 from the threshold on, in double below it', () => {
+    const k = WASM_MATMUL_MIN_MACS;
+    const out = new Float32Array(1);
+    matmulImpl(tiny(k), [1, k], ones(k), [k, 1], out, false);
+    expect(out[0]).toBe(0);
+    matmulImpl(tiny(k - 1), [1, k - 1], ones(k - 1), [k - 1, 1], out, false);
+    expect(out[0]).toBe(Math.fround(2 ** -30));
+  });
+
+  it('keeps double accumulation for inputs that are not Float32Array, whatever the size', () => {
+    const k = 64;
+    const out = new Float32Array(1);
+    matmulImpl(Float64Array.from(tiny(k)), [1, k], ones(k), [k, 1], out, false);
+    expect(out[0]).toBe(Math.fround(2 ** -30));
+  });
+
+  it('falls back to the JS loop where there is no WebAssembly', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly') as PropertyDescriptor;
+    delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+    try {
+      jest.isolateModules(() => {
+        // A fresh copy of the module, whose WebAssembly GEMM is not built yet, so it finds none.
+        const fresh = jest.requireActual<typeof import('./matmul_impl')>('./matmul_impl');
+        const out = new Float32Array(1);
+        fresh.matmulImpl(tiny(64), [1, 64], ones(64), [64, 1], out, false);
+        expect(out[0]).toBe(Math.fround(2 ** -30));
+      });
+    } finally {
+      Object.defineProperty(globalThis, 'WebAssembly', saved);
+    }
+  });
+
+  it('broadcasts batch dimensions and 1-D operands on the WebAssembly path', () => {
+    // a: [2,3,5,7], b: [3,7,6] broadcast over the first dimension; then a 1-D a and a 1-D b.
+    const a = seq(2 * 3 * 5 * 7, 5);
+    const b = seq(3 * 7 * 6, 6);
+    const out = new Float32Array(2 * 3 * 5 * 6);
+    matmulImpl(a, [2, 3, 5, 7], b, [3, 7, 6], out, false);
+    const want: number[] = [];
+    for (let t = 0; t < 6; t++) want.push(...naive(a.subarray(t * 35, t * 35 + 35), b.subarray((t % 3) * 42, (t % 3) * 42 + 42), 5, 7, 6));
+    expect(Array.from(out)).toEqual(want); // small integers: exact in float32 as in double
+    const v = new Float32Array(6);
+    matmulImpl(a.subarray(0, 7), [7], b.subarray(0, 42), [7, 6], v, false);
+    expect(Array.from(v)).toEqual(naive(a, b, 1, 7, 6));
+    const w = new Float32Array(5);
+    matmulImpl(a.subarray(0, 35), [5, 7], b.subarray(0, 7), [7], w, false);
+    expect(Array.from(w)).toEqual(naive(a, b.subarray(0, 7), 5, 7, 1));
+  });
+
+  it('propagates NaN from 0 * Infinity and 0 * NaN on the WebAssembly path', () => {
+    const [m, k, n] = [5, 8, 9];
+    const a = new Float32Array(m * k).fill(1);
+    a.fill(0, 0, k); // row 0 zero
+    const b = new Float32Array(k * n).fill(1);
+    b[3 * n + 2] = Infinity;
+    b[5 * n + 8] = NaN;
+    const out = new Float32Array(m * n);
+    matmulImpl(a, [m, k], b, [k, n], out, false);
+    expect([out[2], out[8], out[n + 2], out[n + 8], out[n]]).toEqual([NaN, NaN, Infinity, NaN, 8]);
   });
 });

@@ -1,12 +1,14 @@
 import type { Shape, TypedArray } from '@weir/dataflow';
 import { broadcastOffsets, Readable } from './broadcast_impl';
+import { wasmGemm } from './wasm/gemm_f32';
 
 /**
  * Tile sizes of the blocked matmul. A `K x J` tile of `b` (128 x 128 elements, 64-128 KiB) stays in L2
  * while every row of an `I`-row block of `a` streams over it. In V8 the exact tile shape matters little
  * (1024x1024 float32: within 10% for shapes from 8x256x256 to 128x64x1024); what pays is visiting `b` row
  * by row (the textbook i-j-k loop falls from ~1.05 to ~0.35 GFLOP/s at 1024) and updating four rows of `c`
- * per load of `b` (~2.1 GFLOP/s at every size). Figures: src/bench/matmul.bench.ts on a 2-core CI machine.
+ * per load of `b` (~2.1 GFLOP/s at every size). Figures: src/bench/matmul.bench.ts --js-loops on a 2-core
+ * CI machine. Big float32 products skip these loops for WebAssembly (see {@link WASM_MATMUL_MIN_MACS}).
  */
 export const MATMUL_BLOCK = { i: 64, k: 128, j: 128 } as const;
 
@@ -112,9 +114,20 @@ function intTile(
 }
 
 /**
+ * Products of at least this many multiply-adds (`m·k·n`) go to the WebAssembly float32 GEMM when `a`, `b`
+ * and `out` are all Float32Array. A call into it costs ~0.2 µs, about what the JS loop needs for a tiny
+ * product, so below this the two are even and JS keeps its double accumulator. Per call (src/bench/
+ * matmul.bench.ts --crossover): [1,1]·[1,1] 0.18 µs either way; [4,4]·[4,4] 0.23 vs 0.25 µs in JS;
+ * [8,8]·[8,8] 0.27 vs 0.70; [1,256]·[256,64] (a record through a dense layer) 4.6 vs 33 µs.
+ */
+export const WASM_MATMUL_MIN_MACS = 32;
+
+/**
  * NumPy's matmul into `out`: 2-D, batched with the leading dimensions broadcast, and 1-D operands as a row
  * (`a`) or column (`b`) vector. `integer` (an int32 or uint8 output) accumulates modulo 2^32 and lets the
- * store narrow; float outputs accumulate in double precision and round once.
+ * store narrow. A float32 product of float32 inputs of at least {@link WASM_MATMUL_MIN_MACS} multiply-adds
+ * runs in WebAssembly SIMD and accumulates in float32 (about 15x the JS loop; see wasm/gemm_f32.ts);
+ * every other float product accumulates in double precision and rounds once.
  *
  * ```ts
  * const out = new Float32Array(1);
@@ -140,6 +153,10 @@ export function matmulImpl(a: Readable, aShape: Shape, b: Readable, bShape: Shap
   if (mn === 0) return;
   const aOffsets = broadcastOffsets(aBatch, batch);
   const bOffsets = broadcastOffsets(bBatch, batch);
+  if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && m * k * n >= WASM_MATMUL_MIN_MACS) {
+    const wasm = wasmGemm(); // null without WebAssembly SIMD128; false when the scratch memory cannot grow
+    if (wasm !== null && wasm.gemm(a, Array.from(aOffsets, (o) => o * m * k), b, Array.from(bOffsets, (o) => o * k * n), out, m, k, n)) return;
+  }
   if (integer) {
     const acc = new Int32Array(mn);
     for (let t = 0; t < aOffsets.length; t++) {

@@ -1,0 +1,144 @@
+import { buildGemmModule, GEMM_TILE, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
+import { WASM_PAGE_BYTES, wasmApi, WasmMemory } from './wasm_api';
+
+/** A float32 GEMM in WebAssembly; see {@link createWasmGemm}. */
+export interface WasmGemm {
+  /**
+   * `out[t] = a[t] · b[t]` for each batch `t`: `a` read as `[m, k]` from `aOffsets[t]`, `b` as `[k, n]` from
+   * `bOffsets[t]` (element offsets), `out` written as `[m, n]` at `t·m·n`. Accumulates in f32. Returns false,
+   * having written nothing, if the scratch memory cannot grow to what the shape needs (the caller falls
+   * back to JS).
+   */
+  gemm(a: Float32Array, aOffsets: ArrayLike<number>, b: Float32Array, bOffsets: ArrayLike<number>, out: Float32Array, m: number, k: number, n: number): boolean;
+}
+
+/**
+ * Rows of A copied in per call of the kernel: a block of about this many bytes stays in L2 (2 MiB a core
+ * here) while every panel of B passes over it. From 64 KiB to 1 MiB all sizes are within 3% at
+ * [8192,256]·[256,64] and 1024^3 (~30-32 GFLOP/s); 8 MiB loses ~5%. Figures: src/bench/matmul.bench.ts --blocks.
+ */
+export const A_BLOCK_BYTES = 256 * 1024;
+
+/** More scratch than this and the product stays in JS: no kernel call should hold a gigabyte. */
+const MAX_SCRATCH_BYTES = 1 << 30;
+
+type RowsFn = (a: number, b: number, c: number, m: number, k: number, lda: number, ldc: number) => void;
+type PackFn = (src: number, dst: number, k: number, n: number, n4: number) => void;
+
+let shared: WasmGemm | null | undefined;
+
+/**
+ * The process's float32 WebAssembly GEMM, built on first use; null where WebAssembly or SIMD128 is missing.
+ * One scratch memory serves every call: kernels run synchronously on one thread, so calls never overlap
+ * (each worker thread has its own module instance).
+ *
+ * ```ts
+ * const g = wasmGemm();
+ * const out = new Float32Array(4);
+ * g?.gemm(Float32Array.of(1, 2, 3, 4), [0], Float32Array.of(5, 6, 7, 8), [0], out, 2, 2, 2); // out: [19, 22, 43, 50]
+ * ```
+ */
+export function wasmGemm(): WasmGemm | null {
+  if (shared === undefined) shared = createWasmGemm();
+  return shared;
+}
+
+/** Choices for {@link createWasmGemm}; the defaults are what the kernel uses. */
+export interface WasmGemmOptions {
+  /** The scratch memory (a fresh one if omitted); a shared memory lets threads split a product. */
+  readonly memory?: WasmMemory;
+  readonly tile?: GemmTile;
+  readonly aBlockBytes?: number;
+}
+
+/**
+ * A new instance of the GEMM module; null if the runtime cannot compile it (no WebAssembly or no SIMD128).
+ *
+ * ```ts
+ * const g = createWasmGemm({ tile: { mr: 4, nv: 2, unroll: 1 } }); // null on a runtime without SIMD128
+ * ```
+ */
+export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
+  const { memory, tile = GEMM_TILE, aBlockBytes = A_BLOCK_BYTES } = options;
+  const api = wasmApi();
+  if (api === null) return null;
+  let instance;
+  let mem: WasmMemory;
+  try {
+    const bytes = buildGemmModule(tile);
+    if (!api.validate(bytes)) return null; // no SIMD128 (or no WebAssembly worth the name)
+    mem = memory ?? new api.Memory({ initial: 16 });
+    instance = new api.Instance(new api.Module(bytes), { env: { memory: mem } });
+  } catch {
+    return null;
+  }
+  const rows = Array.from({ length: tile.nv }, (_, w) => instance.exports[rowsExport(w + 1)] as RowsFn);
+  const packB = instance.exports[PACK_B_EXPORT] as PackFn;
+  const nr = 4 * tile.nv;
+  let heap = new Float32Array(mem.buffer);
+
+  const reserve = (bytes: number): boolean => {
+    if (bytes > MAX_SCRATCH_BYTES) return false;
+    const have = mem.buffer.byteLength;
+    if (bytes > have) {
+      try {
+        mem.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+      } catch {
+        return false;
+      }
+    }
+    if (heap.buffer !== mem.buffer || heap.length * 4 !== mem.buffer.byteLength) heap = new Float32Array(mem.buffer);
+    return true;
+  };
+
+  return {
+    gemm(a, aOffsets, b, bOffsets, out, m, k, n) {
+      const n4 = Math.ceil(n / 4) * 4; // C's rows padded to whole vectors; the padding is never read back
+      const mc = Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
+      // Scratch layout, in bytes, every region 16-aligned: B as given (+16 bytes, as pack_b reads up to 12
+      // past the end of a row), B packed, a block of A, the matching block of C.
+      const bRaw = 0;
+      const bPacked = bRaw + align16(4 * k * n) + 16;
+      const aBlock = bPacked + 4 * k * n4;
+      const cBlock = aBlock + align16(4 * mc * k);
+      if (!reserve(cBlock + 4 * mc * n4)) return false;
+      const mn = m * n;
+      for (let t = 0; t < aOffsets.length; t++) {
+        if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) {
+          heap.set(b.subarray(bOffsets[t], bOffsets[t] + k * n), bRaw / 4);
+          packB(bRaw, bPacked, k, n, n4);
+        }
+        for (let i0 = 0; i0 < m; i0 += mc) {
+          const rowCount = Math.min(mc, m - i0);
+          const aStart = aOffsets[t] + i0 * k;
+          heap.set(a.subarray(aStart, aStart + rowCount * k), aBlock / 4);
+          for (let j0 = 0; j0 < n4; j0 += nr) {
+            const width = Math.min(nr, n4 - j0) / 4;
+            rows[width - 1](aBlock, bPacked + 4 * j0 * k, cBlock + 4 * j0, rowCount, k, 4 * k, 4 * n4);
+          }
+          copyOut(heap, cBlock / 4, rowCount, n, n4, out, t * mn + i0 * n);
+        }
+      }
+      return true;
+    },
+  };
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+/**
+ * C's block (rows of `n4`) into `out` (rows of `n`): one copy when there is no padding; else a copy a row
+ * for wide rows and an element loop for narrow ones, where `subarray().set()` costs ~40 ns a row
+ * ([256,1]·[1,1]: 11 µs by rows, under 1 µs by elements).
+ */
+function copyOut(heap: Float32Array, from: number, rows: number, n: number, n4: number, out: Float32Array, to: number): void {
+  if (n === n4) {
+    out.set(heap.subarray(from, from + rows * n), to);
+  } else if (n >= 64) {
+    for (let i = 0; i < rows; i++) out.set(heap.subarray(from + i * n4, from + i * n4 + n), to + i * n);
+  } else {
+    for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) out[to + i * n + j] = heap[from + i * n4 + j];
+  }
+}
