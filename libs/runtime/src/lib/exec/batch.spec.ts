@@ -59,3 +59,17 @@ describe('source index columns made on demand', () => {
     expect(numberColumn([1, 2, 'x'], 0, 3)).toBeNull();
   });
 });
+
+describe('tensor columns from views', () => {
+  it('uses the shared buffer when the rows are back-to-back views of it, and copies otherwise', () => {
+    const buf = Float32Array.from({ length: 12 }, (_, i) => i);
+    const rows = [0, 1, 2].map((i) => ({ x: new Tensor('float32', [4], buf.subarray(i * 4, i * 4 + 4)) }));
+    const col = (rowsToBatch(rows, 0).columns.get('x') as { tensor: Tensor }).tensor;
+    expect(col.data.buffer).toBe(buf.buffer);
+    expect(Array.from(col.data)).toEqual(Array.from(buf));
+    const shuffled = [rows[1], rows[0], rows[2]];
+    const copied = (rowsToBatch(shuffled, 0).columns.get('x') as { tensor: Tensor }).tensor;
+    expect(copied.data.buffer).not.toBe(buf.buffer);
+    expect(Array.from(copied.data.subarray(0, 4))).toEqual([4, 5, 6, 7]);
+  });
+});

@@ -1,4 +1,5 @@
 import { allocate, isTensor, sizeOf, Tensor } from '@weir/dataflow';
+import type { TypedArray } from '@weir/dataflow';
 
 /**
  * The executor's currency: a batch of rows stored column by column.
@@ -168,12 +169,33 @@ export function toColumn(values: readonly unknown[]): Column {
     const first = values[0] as Tensor;
     const same = (values as Tensor[]).every((t) => t.dtype === first.dtype && t.shape.length === first.rank && t.shape.every((d, i) => d === first.shape[i]));
     if (same) {
-      const data = allocate(first.dtype, n * first.size);
-      (values as Tensor[]).forEach((t, i) => data.set(t.data, i * first.size));
+      let data = adjacentViews(values as Tensor[]);
+      if (data === null) {
+        const copy = allocate(first.dtype, n * first.size);
+        (values as Tensor[]).forEach((t, i) => copy.set(t.data, i * first.size));
+        data = copy;
+      }
       return { kind: 'tensor', tensor: new Tensor(first.dtype, [n, ...first.shape], data) };
     }
   }
   return { kind: 'values', values };
+}
+
+/**
+ * When the tensors are views lying back to back in one buffer (records cut from one array, or the rows of a
+ * batch read back out), the column is that stretch of the buffer itself: no copy. Tensors are immutable, so
+ * sharing their memory is safe. Null otherwise.
+ */
+function adjacentViews(ts: readonly Tensor[]): TypedArray | null {
+  const first = ts[0].data;
+  const bytes = first.byteLength;
+  if (ts.length < 2 || bytes === 0) return null;
+  for (let i = 1; i < ts.length; i++) {
+    const d = ts[i].data;
+    if (d.buffer !== first.buffer || d.byteOffset !== first.byteOffset + i * bytes) return null;
+  }
+  const Ctor = first.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
+  return new Ctor(first.buffer, first.byteOffset, first.length * ts.length);
 }
 
 export function isRecord(x: unknown): x is Record<string, unknown> {

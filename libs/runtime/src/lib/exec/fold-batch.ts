@@ -75,7 +75,12 @@ export function foldEvaluator(
     masked = push({ op: 'where', inputs: [k, term.id, id], attrs: {}, dtype: t.dtype, shape: t.shape });
   }
   const perElement: ExprGraph = { inputs: g.inputs, nodes, consts, output: { kind: 'node', id: masked }, effects: g.effects };
-  return (g.effects.length === 0 ? batchLoop(perElement, masked, fold, passes) : null) ?? vectorized(perElement, masked, fold);
+  const lifted = g.effects.length === 0 ? batchLoop(perElement, masked, fold, passes) : null;
+  if (lifted !== null) return lifted;
+  // Optimized like any stage's graph: fusion then folds the term's elementwise tail (relu(x·W + b) summed
+  // per row) into one fusedReduce over the batched values.
+  const opt = optimizeExpr(perElement, { passes }).graph;
+  return opt.output.kind === 'node' ? vectorized(opt, opt.output.id, fold) : vectorized(perElement, masked, fold);
 }
 
 /** Evaluates the per-element term over the batch with the batching rules, then reduces it over the rows. */
