@@ -37,9 +37,22 @@ export function projectionGroup(opts: BenchOptions): Group {
       return w.memoryRunner(rows, PROJECTION_BATCH_SIZE, off ? OFF : undefined);
     },
   });
+  const filterCase = (off: boolean): Case => ({
+    name: `filter-pushdown${off ? '-off' : ''}`,
+    label: `filterPushdown: dense layer then filter, pass ${off ? 'off' : 'on'}`,
+    // Another pipeline, so another answer: the two filterPushdown cases are checked against each other.
+    answerKey: 'filter',
+    ...(off ? { relativeTo: 'filter-pushdown' } : {}),
+    note: `batchSize ${PROJECTION_BATCH_SIZE}; in-memory records`,
+    async make() {
+      const w = await import('./weir/projection');
+      const rows = Array.from({ length: n }, (_, i) => w.wideRow(i));
+      return w.filterPushdownRunner(rows, PROJECTION_BATCH_SIZE, off ? { filterPushdown: false } : undefined);
+    },
+  });
   return {
     name: 'projection',
-    title: 'Projection pushdown: a pipeline that reads 2 of 8 fields, pass on vs off',
+    title: 'Pushdown: a pipeline that reads 2 of 8 fields (projectionPushdown), and a filter moved ahead of a dense layer (filterPushdown), pass on vs off',
     workload:
       `${n.toLocaleString('en-US')} records { id, v, a, b, c, d, name: string, emb: float32[16] }; ` +
       '`pipeline(filter(r => ops.greater(r.v, 0)), map(r => ops.add(ops.mul(r.id, 2), r.v)), reduce((a, y) => ops.add(a, y), 0))`, ' +
@@ -49,6 +62,7 @@ export function projectionGroup(opts: BenchOptions): Group {
     unit: 'records',
     baseline: 'parquet-off',
     notes: [
+      'filterPushdown cases: `map(r => ({ v: r.v, s: ops.sum(ops.relu(ops.matmul(r.emb, W))) }))` (W 16x16 float32), `filter(r => ops.greater(r.v, 2))` (keeps 1 in 7), then a float64 sum; with the pass the filter runs first and the layer only on the kept records. The two are checked against each other, exactly: both add the same per-record values in the same order.',
       'Parquet: parquet-wasm is given the kept columns, so the others are not read from the file. Arrow IPC: the reader still loads each batch message whole; dropped columns are not turned into columns. CSV: every cell is still tokenized and type-checked (a bad value stays a bad row); dropped ones build no value.',
     ],
     cases: [
@@ -60,10 +74,13 @@ export function projectionGroup(opts: BenchOptions): Group {
       fileCase('csv', 'CSV file', true),
       memoryCase(false),
       memoryCase(true),
+      filterCase(false),
+      filterCase(true),
     ],
     targets: [
       { subject: 'parquet', baseline: 'parquet-off', atLeast: 1, text: 'Parquet: faster with the pass than without', source: 'optimizer issue (projection pushdown)' },
       { subject: 'arrow', baseline: 'arrow-off', atLeast: 1, text: 'Arrow IPC: faster with the pass than without', source: 'optimizer issue (projection pushdown)' },
+      { subject: 'filter-pushdown', baseline: 'filter-pushdown-off', atLeast: 1, text: 'filterPushdown: faster with the pass than without', source: 'optimizer issue (filter pushdown)' },
     ],
     compare: compareExact,
   };

@@ -100,9 +100,9 @@ async function passSets(spec: readonly string[] | null, quick: boolean): Promise
   if (wanted.length === 0 || wanted.includes('none')) return [];
   let names: readonly string[];
   try {
-    names = (await import('@weir/optimizer')).PASS_NAMES;
+    names = (await import('@weir/runtime')).PLAN_PASSES;
   } catch (e) {
-    log(`no optimizer ablation: @weir/optimizer did not load (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
+    log(`no optimizer ablation: @weir/runtime did not load (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
     return [];
   }
   const every = wanted.includes('all');

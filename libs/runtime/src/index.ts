@@ -9,6 +9,7 @@ setExprOptimizer(optimizeExpression);
 
 export type { CompileOptions } from './lib/exec/plan';
 export { DEFAULT_BATCH_SIZE, Plan, UnsupportedOptionError, compile, loadPlan } from './lib/exec/plan';
+export { PLAN_PASSES, STREAM_PASSES } from './lib/exec/compile-stages';
 export type { CollectOptions } from './lib/collect';
 export { collect } from './lib/collect';
 export type { Column, ColumnBatch } from './lib/exec/batch';

@@ -1,10 +1,9 @@
 import { fn } from '@weir/dataflow';
 import type { Flow } from '@weir/dataflow';
 import { eagerCollect } from '@weir/eager';
-import { PASS_NAMES } from '@weir/optimizer';
 import { compile } from '../index';
 import type { CompileOptions } from '../index';
-import { exprPasses, STREAM_PASSES } from '../lib/exec/compile-stages';
+import { exprPasses, PLAN_PASSES } from '../lib/exec/compile-stages';
 import type { Tolerances } from './compare';
 
 /** Per-case settings a generated pipeline brings with it (the batch size is part of the random case). */
@@ -67,7 +66,7 @@ function describeOptions(o: CompileOptions): string {
  * The optimizer's passes, by the names `CompileOptions.passes` switches: the expression passes and the
  * stream passes (operator fusion, filter and projection pushdown), each checked on and off.
  */
-export const OPTIMIZER_PASSES: readonly string[] = [...PASS_NAMES, ...STREAM_PASSES];
+export const OPTIMIZER_PASSES: readonly string[] = PLAN_PASSES;
 
 /** A `passes` option switching off the named passes (all of them by default). */
 export function passesOff(names: readonly string[] = OPTIMIZER_PASSES): Record<string, boolean> {

@@ -1,3 +1,4 @@
+import { PASS_NAMES } from '@weir/optimizer';
 import {
   batch as batchOp, ExprGraph, optimizeExpr, filter as filterOp, flatMap as flatMapOp, FieldType, keyBy as keyByOp, map as mapOp, normalizeElement, OperatorDesc,
   opOf, PipelineError, reduce as reduceOp, scan as scanOp, skip as skipOp, StageIR, take as takeOp, window as windowOp,
@@ -18,15 +19,22 @@ export interface CompileSettings {
   readonly passes?: Readonly<Record<string, boolean>>;
 }
 
-/** A trace with the optimizer's passes applied (and their log kept for explain). */
-/** Stream-level passes (the runtime's); every other pass name goes to the expression optimizer. */
+/**
+ * Stream-level passes; every other pass name goes to the expression optimizer. Where each acts: operator
+ * fusion and filter pushdown when a map chain's stage runner is built (fused-chain.ts), projection pushdown
+ * when the source's schema is known (plan.ts). The decisions are the optimizer's (optimizer/stream/*).
+ */
 export const STREAM_PASSES = ['operatorFusion', 'filterPushdown', 'projectionPushdown'] as const;
+
+/** Every pass `compile(..., { passes })` switches by name: the expression passes, then the stream passes. */
+export const PLAN_PASSES: readonly string[] = [...PASS_NAMES, ...STREAM_PASSES];
 
 export function exprPasses(passes: CompileSettings['passes']): Readonly<Record<string, boolean>> | undefined {
   if (passes === undefined) return undefined;
   return Object.fromEntries(Object.entries(passes).filter(([k]) => !(STREAM_PASSES as readonly string[]).includes(k)));
 }
 
+/** A trace with the optimizer's passes applied (and their log kept for explain). */
 export function optimizedTrace(tr: TraceResult, settings: CompileSettings): TraceResult {
   if (!('expr' in tr) || 'traced' in tr) return tr;
   const r = optimizeExpr(tr.expr, { passes: exprPasses(settings.passes) });

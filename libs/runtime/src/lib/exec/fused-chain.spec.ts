@@ -1,4 +1,4 @@
-import { filter, from, map, ops, pipeline, tensor, Tensor } from '@weir/dataflow';
+import { filter, from, map, ops, pipeline, reduce, tensor, Tensor } from '@weir/dataflow';
 import { eagerCollect } from '@weir/eager';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +76,19 @@ describe('filter pushdown (stream pass filterPushdown)', () => {
 
   it('is switched off by name: the maps then see every row (and here fail on one the filter would drop)', async () => {
     await expect(compile(chain, { batchSize: 8, passes: { filterPushdown: false } }).collect(rows)).rejects.toThrow(/^Stage map#0 \(op 'gather'\) failed on source element 0: /);
+  });
+
+  it('runs the filter first in a chain folded into a reduce too', async () => {
+    const folded = pipeline(
+      map((r: { t: number; i: number }) => ({ t: r.t, y: ops.gather(table, ops.cast(r.i, 'int32')) })),
+      filter((r: { t: number }) => ops.greater(r.t, 0)),
+      reduce((a: number, r: { y: number }) => ops.add(a, r.y), 0),
+    );
+    const want = rows.filter((r) => r.t > 0).reduce((a, r) => a + [1, 2, 3][r.i], 0);
+    const plan = compile(folded, { batchSize: 8 });
+    expect(await plan.collect(rows)).toEqual([want]);
+    expect(plan.explain()).toContain('run before the maps in front of it');
+    await expect(compile(folded, { batchSize: 8, passes: { filterPushdown: false } }).collect(rows)).rejects.toThrow(/^Stage map#0 \(op 'gather'\) failed on source element 0: /);
   });
 
   it('leaves the order alone when the filter reads a field a map writes', async () => {

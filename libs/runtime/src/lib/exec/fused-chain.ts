@@ -88,22 +88,31 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       g = { ...c.graph, output: { kind: 'array', items: [mapOut, keep] } };
     }
     const names = g.inputs.map((s) => (b.bare ? BARE : s.name));
-    const folded = reduce === undefined ? null : foldedChain(g, mapOut, keep, reduce, schema, settings.exprPasses);
+    pushedDown = keep !== null && settings.filterPushdown && filterReadsPassedThrough(traces.slice(0, last), traces[last], bareIn);
+    // Filter first (pushed down): the predicate on the input batch, and the rest only on the rows it keeps.
+    const predicate = pushedDown ? optimizeExpr(traces[last], { passes: settings.exprPasses }).graph : null;
+    const filterFirst = (batch: ColumnBatch): ColumnBatch => {
+      if (predicate === null) return batch;
+      // Records only (filterReadsPassedThrough refuses bare streams): columns are named by their fields.
+      const pNames = predicate.inputs.map((s) => s.name);
+      return applyMask(predicate, predicate.output, evalBatched(predicate, bindInputs(predicate.inputs, batch, pNames), batch.length), batch);
+    };
+    const folded = reduce === undefined ? null : foldedChain(pushedDown ? maps : g, mapOut, pushedDown ? null : keep, reduce, schema, settings.exprPasses);
     if (folded !== null) {
       fused = (batch) => {
-        const term = folded(batch, names);
+        const kept = filterFirst(batch);
+        const term = kept.length === 0 ? null : folded(kept, names);
         if (term !== null) (reduce as ReduceRunner).absorb(term);
         return [];
       };
       irs = [...stageIRs, ...(reduce as ReduceRunner).describe()];
       return;
     }
-    if (keep !== null && settings.filterPushdown && filterReadsPassedThrough(traces.slice(0, last), traces[last], bareIn)) {
-      fused = pushedFilter(maps, traces[last], names, settings.exprPasses);
-      pushedDown = true;
-    } else fused = fusedMapsAndFilter(g, mapOut, keep, names, settings.exprPasses);
-    const f = fused;
-    fused = (batch) => toReduce(f(batch));
+    const run = pushedDown ? mapsOnly(maps, names, settings.exprPasses) : fusedMapsAndFilter(g, mapOut, keep, names, settings.exprPasses);
+    fused = (batch) => {
+      const kept = filterFirst(batch);
+      return kept.length === 0 ? [] : toReduce(run(kept));
+    };
     irs = [...stageIRs, ...(reduce ? reduce.describe() : [])];
   };
 
@@ -158,17 +167,10 @@ function fusedMapsAndFilter(
   };
 }
 
-/** filterPushdown: the predicate on the input batch, then the composed maps on the rows it keeps. */
-function pushedFilter(maps: ExprGraph, predicate: ExprGraph, names: readonly string[], passes: ChainSettings['exprPasses']): (b: ColumnBatch) => ColumnBatch[] {
-  const p = optimizeExpr(predicate, { passes }).graph;
+/** The composed maps alone over the batch (their filter already ran: filterPushdown). */
+function mapsOnly(maps: ExprGraph, names: readonly string[], passes: ChainSettings['exprPasses']): (b: ColumnBatch) => ColumnBatch[] {
   const m = optimizeExpr(maps, { passes }).graph;
-  // Records only (filterReadsPassedThrough refuses bare streams): columns are named by their fields.
-  const pNames = p.inputs.map((s) => s.name);
-  return (batch) => {
-    const kept = applyMask(p, p.output, evalBatched(p, bindInputs(p.inputs, batch, pNames), batch.length), batch);
-    if (kept.length === 0) return [];
-    return [outputBatch(m, m.output, evalBatched(m, bindInputs(m.inputs, kept, names), kept.length), kept, names)];
-  };
+  return (batch) => [outputBatch(m, m.output, evalBatched(m, bindInputs(m.inputs, batch, names), batch.length), batch, names)];
 }
 
 function applyMask(g: ExprGraph, mask: OutSpec, values: ReturnType<typeof evalBatched>, b: ColumnBatch): ColumnBatch {
