@@ -18,3 +18,4 @@ export { UNARY_FNS } from './lib/unary_fns';
 export type { BinaryFn } from './lib/binary_fns';
 export { BINARY_FNS } from './lib/binary_fns';
 export { floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid } from './lib/scalar_fns';
+export { fusedReduceRuns } from './lib/fused-reduce-runs';

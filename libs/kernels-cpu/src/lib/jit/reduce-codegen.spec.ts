@@ -38,7 +38,7 @@ describe('generateReduceLoopSource', () => {
       'min', 'fr',
     );
     const words = new Set(src.match(/[A-Za-z_$][A-Za-z0-9_$]*/g));
-    const allowed = /^(use|strict|return|function|fusedReduceLoop|ins|out|outer|m|const|let|for|o|p|r|acc|Math|fround|max|H|floatPow|Infinity|[xt][0-9]+)$/;
+    const allowed = /^(use|strict|return|function|fusedReduceLoop|ins|out|outer|m|base|undefined|const|let|for|o|p|r|acc|Math|fround|max|H|floatPow|Infinity|[xt][0-9]+)$/;
     expect([...words].filter((w) => !allowed.test(w))).toEqual([]);
   });
 

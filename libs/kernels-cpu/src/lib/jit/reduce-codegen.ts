@@ -8,11 +8,13 @@ import { jitError, programSource, SlotRead } from './program-source';
  * - `s`: one element: read once, before the loops
  * - `v`: one value per reduced position (a vector over the reduced block, such as a bias): element `r`
  * - `r`: one value per output row: element `o`, read once per row
+ * - `a`: full size, read as `f` but from `base` on: a run of a plain JS array of numbers read in place (its
+ *   own letter, so the loop compiled for arrays is not the one typed arrays use: each stays monomorphic)
  */
 export type ReduceKinds = string;
 
-/** The generated loop: folds `m` values into each of `outer` outputs. */
-export type FusedReduceLoop = (ins: readonly ArrayLike<number>[], out: { [i: number]: number; length: number }, outer: number, m: number) => void;
+/** The generated loop: folds `m` values into each of `outer` outputs; full-size inputs are read from `base` on. */
+export type FusedReduceLoop = (ins: readonly ArrayLike<number>[], out: { [i: number]: number; length: number }, outer: number, m: number, base?: number) => void;
 
 /**
  * Each reduction's fold, as reduce.ts's kernels step: `acc` the accumulator, `$0` the next value. `int`
@@ -32,6 +34,7 @@ const READS: ReadonlyMap<string, (s: number) => SlotRead> = new Map([
   ['s', (s: number) => ({ expr: `x${s}[0]`, level: 0 })],
   ['r', (s: number) => ({ expr: `x${s}[o]`, level: 1 })],
   ['f', (s: number) => ({ expr: `x${s}[p]`, level: 2 })],
+  ['a', (s: number) => ({ expr: `x${s}[p]`, level: 2 })],
   ['v', (s: number) => ({ expr: `x${s}[r]`, level: 2 })],
 ]);
 
@@ -50,16 +53,16 @@ const READS: ReadonlyMap<string, (s: number) => SlotRead> = new Map([
 export function generateReduceLoopSource(program: unknown, reduce: unknown, kinds: ReduceKinds): string {
   const fold = FOLDS.get(reduce);
   if (fold === undefined) throw jitError('fusedReduce', 'ends in a reduction the JIT does not know (expected sum, max or min)');
-  if (!/^[fsvr]*$/.test(kinds)) throw jitError('fusedReduce', `input kinds '${kinds.slice(0, 20)}' are not f/s/v/r`);
+  if (!/^[fsvra]*$/.test(kinds)) throw jitError('fusedReduce', `input kinds '${kinds.slice(0, 20)}' are not f/s/v/r/a`);
   const src = programSource('fusedReduce', program, kinds.length, (s) => (READS.get(kinds[s]) as (s: number) => SlotRead)(s));
   const at = (level: number, indent: string): string[] => src.lines.filter((l) => l.level === level).map((l) => indent + l.text);
   const step = (src.dtype === 'float32' || src.dtype === 'float64' ? fold.float : fold.int).replace(/\$0/g, src.result);
   return [
     '"use strict";',
-    'return function fusedReduceLoop(ins, out, outer, m) {',
+    'return function fusedReduceLoop(ins, out, outer, m, base) {',
     ...src.used.map((s) => `  const x${s} = ins[${s}];`),
     ...at(0, '  '),
-    '  for (let o = 0, p = 0; o < outer; o++) {',
+    '  for (let o = 0, p = base === undefined ? 0 : base; o < outer; o++) {',
     ...at(1, '    '),
     `    let acc = ${formatNumber(fold.init)};`,
     '    for (let r = 0; r < m; r++, p++) {',

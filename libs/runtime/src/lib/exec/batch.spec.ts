@@ -1,5 +1,6 @@
 import { tensor, Tensor } from '@weir/dataflow';
-import { batchToRows, compact, numberColumn, rowsToBatch } from './batch';
+import { BARE, batchToRows, Column, compact, numberColumn, numberRunColumn, rowsToBatch } from './batch';
+import { schemaOf } from './schema';
 
 describe('column batches', () => {
   const src = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
@@ -71,5 +72,20 @@ describe('tensor columns from views', () => {
     const copied = (rowsToBatch(shuffled, 0).columns.get('x') as { tensor: Tensor }).tensor;
     expect(copied.data.buffer).not.toBe(buf.buffer);
     expect(Array.from(copied.data.subarray(0, 4))).toEqual([4, 5, 6, 7]);
+  });
+});
+
+describe('number columns left in their source array', () => {
+  it('are checked up front, typed float64 without a copy, and copied on the first read of tensor', () => {
+    const source = [1, 2, 3, 4, 5];
+    const c = numberRunColumn(source, 1, 3);
+    expect(c?.kind).toBe('number');
+    const b = { length: 3, bare: true, columns: new Map([[BARE, c as Column]]), src: new Float64Array(3) };
+    expect(schemaOf(b)).toEqual([{ name: BARE, kind: 'number', dtype: 'float64' }]);
+    source[2] = 30; // not copied yet: the column still reads the array
+    expect(Array.from((c as { tensor: Tensor }).tensor.data)).toEqual([2, 30, 4]);
+    source[2] = 300; // copied now
+    expect(Array.from((c as { tensor: Tensor }).tensor.data)).toEqual([2, 30, 4]);
+    expect(numberRunColumn([1, 'x', 3], 0, 3)).toBeNull();
   });
 });

@@ -47,6 +47,21 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
     expect(unfused?.(batch, [BARE])?.item()).toBe(expected);
   });
 
+  it('loops over a column still in its source JS array in place, never copying it into a typed array', () => {
+    const traced = traceRowFn((x: number) => {
+      const y = ops.add(ops.mul(x, 2), 1);
+      return [y, ops.notEqual(ops.mod(y, 3), 0)];
+    }, [{ name: BARE, kind: 'number', dtype: 'float64' }], true, true);
+    if (!('expr' in traced) || traced.expr.output.kind !== 'array') throw new Error('expected a traced pair');
+    const [term, keep] = traced.expr.output.items;
+    const evaluate = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, undefined);
+    const source = [7, 7, 7, ...xs];
+    // Reading `tensor` would copy the run out: here it throws, so only the in-place loop can answer.
+    const column = { kind: 'number' as const, run: { values: source, start: 3 }, get tensor(): Tensor { throw new Error('copied'); } };
+    const batch = { length: xs.length, bare: true, columns: new Map([[BARE, column]]), src: new Float64Array(xs.length) };
+    expect(evaluate?.(batch, [BARE])?.item()).toBe(expected);
+  });
+
   it('a batch whose rows the filter all drops contributes nothing', async () => {
     const chain = from([1, 4, 7, 10]).pipe(
       map((x: number) => ops.add(ops.mul(x, 2), 1)),

@@ -1,6 +1,7 @@
 import {
-  DType, ExprGraph, ExprNode, getContract, optimizeExpr, OutSpec, prepareGraph, runOp, scalar, Tensor,
+  AttrValue, DType, ExprGraph, ExprNode, getContract, optimizeExpr, OutSpec, prepareGraph, runOp, scalar, Tensor,
 } from '@weir/dataflow';
+import { fusedReduceRuns } from '@weir/kernels-cpu';
 import type { ColumnBatch } from './batch';
 import type { Fold } from './reduce-stage';
 import { foldRepeated } from './reduce-stage';
@@ -122,6 +123,34 @@ function batchLoop(g: ExprGraph, out: number, fold: Fold, passes: Readonly<Recor
   const inputs = g.inputs.map((s) => (s.opaque ? s : { ...s, shape: [null] }));
   const batchGraph = optimizeExpr({ inputs, nodes: lifted, consts, output: { kind: 'node', id: root }, effects: [] }, { passes }).graph;
   const prepared = prepareGraph(batchGraph);
-  const run = (b: ColumnBatch, names: readonly string[]) => prepared.run(bindInputs(g.inputs, b, names).map((v) => v?.t)) as Tensor;
+  const inPlace = inPlaceLoop(batchGraph);
+  const run = (b: ColumnBatch, names: readonly string[]): Tensor =>
+    inPlace?.(b, names) ?? (prepared.run(bindInputs(g.inputs, b, names).map((v) => v?.t)) as Tensor);
   return Object.assign(run, { batchGraph });
+}
+
+/**
+ * When the batch step is one fusedReduce over input columns, and those columns are still runs of the source's
+ * JS array (batch.ts NumberRun), the loop reads the array in place; otherwise (null) the graph runs as usual.
+ */
+function inPlaceLoop(g: ExprGraph): ((b: ColumnBatch, names: readonly string[]) => Tensor | null) | null {
+  if (g.output.kind !== 'node') return null;
+  const root = g.nodes[g.output.id];
+  // Over 1-D columns, a scalar result is the full reduction the loop runs.
+  if (root.op !== 'fusedReduce' || root.shape.length !== 0) return null;
+  if (!root.inputs.every((i) => g.nodes[i].op === 'input')) return null;
+  const slots = root.inputs.map((i) => g.nodes[i].attrs.index as number);
+  const attrs = root.attrs as { program: AttrValue; dtype: DType; reduce: string };
+  return (b, names) => {
+    const arrays: (readonly number[])[] = [];
+    let start = -1;
+    for (const slot of slots) {
+      const c = b.columns.get(names[slot]);
+      const run = c?.kind === 'number' ? c.run : undefined;
+      if (run === undefined || (start >= 0 && run.start !== start)) return null;
+      start = run.start;
+      arrays.push(run.values);
+    }
+    return fusedReduceRuns(attrs, arrays, start, b.length, root.dtype);
+  };
 }

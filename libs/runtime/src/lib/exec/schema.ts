@@ -9,7 +9,8 @@ export function schemaOf(b: ColumnBatch): FieldType[] {
 
 export function fieldType(name: string, c: Column): FieldType {
   if (c.kind === 'values') return { name, kind: c.values.every((v) => typeof v === 'string') ? 'string' : 'other' };
-  if (c.kind === 'number') return { name, kind: 'number', dtype: c.tensor.dtype };
+  // A column left in its source array is float64 (reading `tensor` would copy it out).
+  if (c.kind === 'number') return { name, kind: 'number', dtype: c.run !== undefined ? 'float64' : c.tensor.dtype };
   if (c.kind === 'boolean') return { name, kind: 'boolean', dtype: 'bool' };
   return { name, kind: 'tensor', dtype: c.tensor.dtype, shape: c.tensor.shape.slice(1) };
 }

@@ -1,7 +1,7 @@
 import { RecordBatch, Table } from 'apache-arrow';
 import { arrowRows, describeSource, SourceDesc } from '@weir/dataflow';
 import { Tensor } from '@weir/dataflow';
-import { BARE, Column, ColumnBatch, isRecord, numberColumn, rangeBatch, rowsToBatch, toColumn, withColumns } from './batch';
+import { BARE, Column, ColumnBatch, isRecord, numberRunColumn, rangeBatch, rowsToBatch, toColumn, withColumns } from './batch';
 import type { Schema } from './propagate';
 import { schemaOf } from './schema';
 
@@ -70,8 +70,8 @@ function* syncBatches(it: Iterable<unknown>, batchSize: number, build: BatchBuil
   if (Array.isArray(it)) {
     for (let start = 0; start < it.length; start += batchSize) {
       const n = Math.min(batchSize, it.length - start);
-      // A run of plain numbers is copied straight into its column, with no slice of the array in between.
-      const numbers = typeof it[start] === 'number' ? numberColumn(it, start, n) : null;
+      // A run of plain numbers stays in the array (checked, copied only if a stage reads it as a column).
+      const numbers = typeof it[start] === 'number' ? numberRunColumn(it, start, n) : null;
       yield numbers !== null ? rangeBatch(n, true, new Map([[BARE, numbers]]), start) : build(it.slice(start, start + n), start);
     }
     return;
