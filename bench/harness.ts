@@ -33,6 +33,11 @@ export interface PassSet {
   /** As the table shows it: `pass 'fusion' off`. */
   readonly label: string;
   readonly passes: Readonly<Record<string, boolean>>;
+  /**
+   * The same switches without the stream passes, for `fn` (which runs expression passes only); null when
+   * the set switches only stream passes, which `fn` has none of.
+   */
+  readonly exprPasses: Readonly<Record<string, boolean>> | null;
 }
 
 export interface Case {

@@ -88,16 +88,19 @@ export function powerGroup(opts: BenchOptions): Group {
           return (await import('./weir/power')).graphRunner(xs, SIZE, N, calls, info);
         },
       },
-      ...opts.passSets.map(
-        (ps): Case => ({
+      // fn runs the expression passes only: stream passes (operator fusion, pushdowns) have no case here.
+      ...opts.passSets.flatMap((ps): Case[] => {
+        const passes = ps.exprPasses;
+        if (passes === null) return [];
+        return [{
           name: `weir-graph-no-${ps.id}`,
           label: `Weir graph (fn), ${ps.label}`,
           relativeTo: 'weir-graph',
           async make(info) {
-            return (await import('./weir/power')).graphRunner(xs, SIZE, N, calls, info, ps.passes);
+            return (await import('./weir/power')).graphRunner(xs, SIZE, N, calls, info, passes);
           },
-        }),
-      ),
+        }];
+      }),
       {
         name: 'weir-eager',
         label: 'Weir eager',

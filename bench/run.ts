@@ -99,8 +99,9 @@ async function passSets(spec: readonly string[] | null, quick: boolean): Promise
   const wanted = spec ?? [quick ? 'none' : 'all'];
   if (wanted.length === 0 || wanted.includes('none')) return [];
   let names: readonly string[];
+  let stream: readonly string[];
   try {
-    names = (await import('@weir/runtime')).PLAN_PASSES;
+    ({ PLAN_PASSES: names, STREAM_PASSES: stream } = await import('@weir/runtime'));
   } catch (e) {
     log(`no optimizer ablation: @weir/runtime did not load (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
     return [];
@@ -108,8 +109,12 @@ async function passSets(spec: readonly string[] | null, quick: boolean): Promise
   const every = wanted.includes('all');
   const chosen = every ? [...names] : [...wanted];
   for (const n of chosen) if (!names.includes(n)) throw new UsageError(`--passes-off: no pass '${n}' (passes: ${names.join(', ')}, or all, none)`);
-  const sets: PassSet[] = chosen.map((n) => ({ id: n, label: `pass '${n}' off`, passes: { [n]: false } }));
-  if (every) sets.push({ id: 'all', label: 'every pass off', passes: Object.fromEntries(names.map((n) => [n, false])) });
+  const set = (id: string, label: string, off: readonly string[]): PassSet => {
+    const expr = off.filter((n) => !stream.includes(n));
+    return { id, label, passes: Object.fromEntries(off.map((n) => [n, false])), exprPasses: expr.length === 0 ? null : Object.fromEntries(expr.map((n) => [n, false])) };
+  };
+  const sets: PassSet[] = chosen.map((n) => set(n, `pass '${n}' off`, [n]));
+  if (every) sets.push(set('all', 'every pass off', names));
   return sets;
 }
 

@@ -5,6 +5,7 @@ import {
 } from '@weir/dataflow';
 import { BARE, ColumnBatch, batchToRows, rowsToBatch } from './batch';
 import { eagerSegment } from './eager-segment';
+import { placeholderIR } from './placeholder-ir';
 import { reduceStage } from './reduce-stage';
 import { fusedChain } from './fused-chain';
 import type { Schema } from './propagate';
@@ -235,9 +236,11 @@ function checkSavedInputs(label: string, g: ExprGraph, fields: readonly FieldTyp
  * An eager segment whose traceable callbacks (keyBy keys, scan and reduce steps at the segment's input
  * schema) are traced on the first batch, for explain and save, and then run through their graphs.
  */
+const NOT_TRACED = 'not traced yet (no input seen)';
+
 function lazySegment(ops: readonly OperatorDesc[], first: number, saved: readonly StageIR[] | null, settings: CompileSettings, cache: TraceCache): StageRunner {
   let inner: StageRunner | null = null;
-  let irs: StageIR[] = ops.map((o, i) => placeholderIR(o, first + i));
+  let irs: StageIR[] = ops.map((o, i) => placeholderIR(o, first + i, NOT_TRACED));
   const start = (b: ColumnBatch): StageRunner => {
     const fields = schemaOf(b);
     const built = saved !== null ? fromSaved(saved) : traceSegment(ops, first, fields, b.bare, settings, cache);
@@ -264,16 +267,6 @@ function lazySegment(ops: readonly OperatorDesc[], first: number, saved: readonl
   };
 }
 
-function placeholderIR(o: OperatorDesc, position: number): StageIR {
-  switch (o.kind) {
-    case 'batch': return { kind: 'batch', position, size: o.size };
-    case 'take': case 'skip': return { kind: o.kind, position, count: o.count };
-    case 'countWindow': return { kind: 'countWindow', position, size: o.size, slide: o.slide };
-    case 'timeWindow': return { kind: 'timeWindow', position, time: o.time, size: o.size, slide: o.slide, allowedLateness: o.allowedLateness };
-    case 'zip': case 'merge': return { kind: o.kind, position };
-    default: return { kind: o.kind, position, expr: null, breakReason: 'not traced yet (no input seen)', ...(o.kind === 'scan' || o.kind === 'reduce' ? { seed: o.seed } : {}) };
-  }
-}
 
 /** Traces what can be traced at the segment's input schema; ops after a schema change stay per element. */
 function traceSegment(
@@ -331,11 +324,11 @@ function traceSegment(
       }
       case 'take': case 'skip': case 'tap':
         outOps.push(o);
-        irs.push(o.kind === 'tap' ? { kind: 'tap', position, expr: null, breakReason: 'tap runs its JS callback per element, for its side effect' } : placeholderIR(o, position));
+        irs.push(o.kind === 'tap' ? { kind: 'tap', position, expr: null, breakReason: 'tap runs its JS callback per element, for its side effect' } : placeholderIR(o, position, NOT_TRACED));
         break;
       default:
         outOps.push(o);
-        irs.push(placeholderIR(o, position));
+        irs.push(placeholderIR(o, position, NOT_TRACED));
         schemaKnown = false;
     }
   });

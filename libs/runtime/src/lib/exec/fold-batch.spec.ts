@@ -12,6 +12,19 @@ const scalarChain = (xs: number[]) =>
     reduce((a: number, y: number) => ops.add(a, y), 0),
   );
 
+/** The per-element step of the scalar chain, traced: y = x * 2 + 1, kept where y mod 3 != 0. */
+function scalarStep() {
+  const tr = traceRowFn((x: number) => {
+    const y = ops.add(ops.mul(x, 2), 1);
+    return [y, ops.notEqual(ops.mod(y, 3), 0)];
+  }, [{ name: BARE, kind: 'number', dtype: 'float64' }], true, true);
+  if (!('expr' in tr) || tr.expr.output.kind !== 'array') throw new Error('expected a traced pair');
+  const [term, keep] = tr.expr.output.items;
+  return { traced: tr.expr, term, keep };
+}
+
+const SUM = { op: 'add', reduce: 'sum', term: -1 } as const;
+
 describe('a map/filter chain with the unkeyed reduce after it, folded batch by batch (operatorFusion)', () => {
   const xs = Array.from({ length: 1000 }, (_, i) => i - 300);
   const expected = xs.map((x) => x * 2 + 1).filter((y) => ((y % 3) + 3) % 3 !== 0).reduce((a, y) => a + y, 0);
@@ -29,32 +42,22 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
   });
 
   it('writes the batch step of a scalar chain as ONE fusedReduce node (one generated loop, no column built)', () => {
-    const traced = traceRowFn((x: number) => {
-      const y = ops.add(ops.mul(x, 2), 1);
-      return [y, ops.notEqual(ops.mod(y, 3), 0)];
-    }, [{ name: BARE, kind: 'number', dtype: 'float64' }], true, true);
-    if (!('expr' in traced) || traced.expr.output.kind !== 'array') throw new Error('expected a traced pair');
-    const [term, keep] = traced.expr.output.items;
-    const evaluate = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, undefined);
+    const { traced, term, keep } = scalarStep();
+    const evaluate = foldEvaluator(traced, term, keep, SUM, undefined);
     const ops_ = evaluate?.batchGraph?.nodes.filter((n) => n.op !== 'input' && n.op !== 'const').map((n) => n.op);
     expect(ops_).toEqual(['fusedReduce']);
     const column = tensor(Float64Array.from(xs), 'float64', [xs.length]);
     const batch = { length: xs.length, bare: true, columns: new Map([[BARE, { kind: 'number' as const, tensor: column }]]), src: new Float64Array(xs.length) };
     expect(evaluate?.(batch, [BARE])?.item()).toBe(expected);
     // With fusion off the same step runs unfused, to the same answer.
-    const unfused = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, { fusion: false, fusedReduce: false });
+    const unfused = foldEvaluator(traced, term, keep, SUM, { fusion: false, fusedReduce: false });
     expect(unfused?.batchGraph?.nodes.some((n) => n.op === 'fusedReduce' || n.op === 'fused')).toBe(false);
     expect(unfused?.(batch, [BARE])?.item()).toBe(expected);
   });
 
   it('loops over a column still in its source JS array in place, never copying it into a typed array', () => {
-    const traced = traceRowFn((x: number) => {
-      const y = ops.add(ops.mul(x, 2), 1);
-      return [y, ops.notEqual(ops.mod(y, 3), 0)];
-    }, [{ name: BARE, kind: 'number', dtype: 'float64' }], true, true);
-    if (!('expr' in traced) || traced.expr.output.kind !== 'array') throw new Error('expected a traced pair');
-    const [term, keep] = traced.expr.output.items;
-    const evaluate = foldEvaluator(traced.expr, term, keep, { op: 'add', reduce: 'sum', term: -1 }, undefined);
+    const { traced, term, keep } = scalarStep();
+    const evaluate = foldEvaluator(traced, term, keep, SUM, undefined);
     const source = [7, 7, 7, ...xs];
     // Reading `tensor` would copy the run out: here it throws, so only the in-place loop can answer.
     const column = { kind: 'number' as const, run: { values: source, start: 3 }, get tensor(): Tensor { throw new Error('copied'); } };

@@ -1,5 +1,6 @@
 import { ExprGraph, FieldType, normalizeElement, OperatorDesc, OutSpec, StageIR } from '@weir/dataflow';
 import { BARE } from './batch';
+import { placeholderIR } from './placeholder-ir';
 import { seedFields, traceIndexedFn, traceRowFn, traceStepFn, TraceResult } from './stage-trace';
 import { schemaKey } from './schema';
 
@@ -61,19 +62,10 @@ export function propagate(
  */
 export function stagesAhead(ops: readonly OperatorDesc[], traces: readonly (TraceResult | undefined)[]): StageIR[] {
   return ops.map((o, position): StageIR => {
-    switch (o.kind) {
-      case 'batch': return { kind: 'batch', position, size: o.size };
-      case 'take': case 'skip': return { kind: o.kind, position, count: o.count };
-      case 'countWindow': return { kind: 'countWindow', position, size: o.size, slide: o.slide };
-      case 'timeWindow': return { kind: 'timeWindow', position, time: o.time, size: o.size, slide: o.slide, allowedLateness: o.allowedLateness };
-      case 'zip': case 'merge': return { kind: o.kind, position };
-      default: {
-        const tr = traces[position];
-        const seed = o.kind === 'scan' || o.kind === 'reduce' ? { seed: o.seed } : {};
-        if (tr === undefined || !('expr' in tr)) return { kind: o.kind, position, expr: null, breakReason: tr?.breakReason ?? 'not traced ahead of time', ...seed };
-        return { kind: o.kind, position, expr: tr.expr, ...('traced' in tr ? { traced: tr.traced } : {}), ...seed };
-      }
-    }
+    const tr = traces[position];
+    if (tr === undefined || !('expr' in tr)) return placeholderIR(o, position, tr?.breakReason ?? 'not traced ahead of time');
+    const seed = o.kind === 'scan' || o.kind === 'reduce' ? { seed: o.seed } : {};
+    return { kind: o.kind, position, expr: tr.expr, ...('traced' in tr ? { traced: tr.traced } : {}), ...seed } as StageIR;
   });
 }
 
