@@ -62,7 +62,7 @@ export function projectionGroup(opts: BenchOptions): Group {
     unit: 'records',
     baseline: 'parquet-off',
     notes: [
-      'filterPushdown cases: `map(r => ({ v: r.v, s: ops.sum(ops.relu(ops.matmul(r.emb, W))) }))` (W 16x16 float32), `filter(r => ops.greater(r.v, 2))` (keeps 1 in 7), then a float64 sum; with the pass the filter runs first and the layer only on the kept records. The two are checked against each other, exactly: both add the same per-record values in the same order.',
+      'filterPushdown cases: `map(r => ({ v: r.v, s: ops.sum(ops.tanh(ops.matmul(r.emb, W))) }))` (W 16x64 float32), `filter(r => ops.greater(r.v, 2))` (keeps 1 in 7), then a float64 sum; with the pass the filter runs first and the layer only on the kept records. The two are checked against each other, exactly: both add the same per-record values in the same order.',
       'Parquet: parquet-wasm is given the kept columns, so the others are not read from the file. Arrow IPC: the reader still loads each batch message whole; dropped columns are not turned into columns. CSV: every cell is still tokenized and type-checked (a bad value stays a bad row); dropped ones build no value.',
     ],
     cases: [

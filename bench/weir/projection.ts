@@ -71,16 +71,17 @@ export function memoryRunner(rows: readonly WideRow[], batchSize: number, passes
   return async () => single(await plan.collect());
 }
 
-/** A 16x16 float32 weight for the filter-pushdown pipeline's per-record layer (seeded by position). */
-const W16 = tensor(Array.from({ length: EMB_WIDTH }, (_, i) => Array.from({ length: EMB_WIDTH }, (_, k) => ((i * 7 + k * 3) % 11) / 11 - 0.4)), 'float32');
+/** A 16x64 float32 weight for the filter-pushdown pipeline's per-record layer (seeded by position). */
+const W = tensor(Array.from({ length: EMB_WIDTH }, (_, i) => Array.from({ length: 64 }, (_, k) => ((i * 7 + k * 3) % 11) / 11 - 0.4)), 'float32');
 
 /**
- * A per-record dense layer over the embedding, then a filter on a field the map passes through (v > 2 keeps
- * one record in seven), then the sum: filterPushdown runs the filter first, so the layer runs on 1/7 of them.
+ * A per-record layer over the embedding (tanh of x·W, 64 wide: the transcendental dominates), then a filter on
+ * a field the map passes through (v > 2 keeps one record in seven), then the sum: filterPushdown runs the
+ * filter first, so the layer runs on 1/7 of the records.
  */
 export const filterPushdownPipeline = () =>
   pipeline(
-    map((r: WideRow) => ({ v: r.v, s: ops.sum(ops.relu(ops.matmul(r.emb, W16))) })),
+    map((r: WideRow) => ({ v: r.v, s: ops.sum(ops.tanh(ops.matmul(r.emb, W))) })),
     filter((r: { v: number }) => ops.greater(r.v, 2)),
     reduce((acc: Tensor, r: { s: Tensor }) => ops.add(acc, r.s), tensor(0, 'float64')),
   );

@@ -33,6 +33,11 @@ export interface TracedStage {
   readonly keyed?: boolean;
   /** Run as one graph with the next stage by operator fusion (for explain; not saved). */
   readonly fusedWithNext?: boolean;
+  /**
+   * reduce: the batch step that a fused chain in front of it folds into (operator fusion), when that step is
+   * one batch-level graph: what actually runs per batch (for explain; not saved).
+   */
+  readonly batchStep?: ExprGraph;
   /** filter: run before the maps in front of it by filter pushdown (for explain; not saved). */
   readonly pushedDown?: boolean;
   /** reduce: the batch reduction ('sum', 'max', 'min') when the step folds batch by batch (for explain; not saved). */

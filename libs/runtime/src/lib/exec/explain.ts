@@ -65,6 +65,9 @@ export function explainPlan(g: StreamGraph, format: 'text' | 'dot' | 'json', bat
         for (const r of s.passLog) lines.push(`    after ${r.pass}: ${r.summary}`, formatExprGraph(r.after, '      '));
       } else lines.push(formatExprGraph(s.expr, '    '));
     }
+    if (isTracedStage(s) && s.batchStep !== undefined) {
+      lines.push('    each batch, with the stages fused into it (one batch-level graph):', formatExprGraph(s.batchStep, '      '));
+    }
     if (isTracedStage(s) && s.expr === null && s.breakReason) lines.push(`    reason: ${s.breakReason}`);
   }
   const breaks = g.stages.filter((s) => isTracedStage(s) && s.expr === null && s.breakReason);

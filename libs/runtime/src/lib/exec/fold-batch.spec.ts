@@ -39,6 +39,9 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
     expect(text).toContain('stage map#0  [vectorized over the batch, fused with the next stage]');
     expect(text).toContain('stage filter#1  [vectorized over the batch, fused with the next stage]');
     expect(text).toMatch(/stage reduce#2 .*sum/);
+    // What runs per batch: one fusedReduce over the column.
+    expect(text).toContain('each batch, with the stages fused into it (one batch-level graph):');
+    expect(text).toMatch(/= fusedReduce\(%0, /);
   });
 
   it('writes the batch step of a scalar chain as ONE fusedReduce node (one generated loop, no column built)', () => {
@@ -109,7 +112,11 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
 
   it('keeps a reduce that does not fold as its own stage, with the sequential result', async () => {
     const flow = from([1, 2, 3, 4, 5]).pipe(map((x: number) => ops.mul(x, 2)), reduce((a: number, y: number) => ops.add(ops.mul(a, 0.5), y), 0));
-    expect(await compile(flow, { batchSize: 2 }).collect()).toEqual(await eagerCollect(flow));
+    const plan = compile(flow, { batchSize: 2 });
+    expect(await plan.collect()).toEqual(await eagerCollect(flow));
+    const text = plan.explain();
+    expect(text).toContain('stage map#0  [vectorized over the batch]');
+    expect(text).not.toContain('not traced yet');
   });
 
   it('names the failing stage and source element inside a folded chain, and skips it under errors: skip', async () => {

@@ -41,6 +41,8 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
   let fused: ((b: ColumnBatch) => ColumnBatch[]) | null = null;
   let irs: StageIR[] | null = null;
   let pushedDown = false;
+  let foldedIn = false;
+  let batchStep: ExprGraph | undefined;
   const reduce = settings.reduce;
   const label = [...ops.map((o, i) => `${o.kind}#${first + i}`), ...(reduce ? [reduce.label] : [])].join('+');
   const runners = reduce ? [...separate, reduce] : separate;
@@ -56,6 +58,8 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
     fused = null;
     irs = null;
     pushedDown = false;
+    foldedIn = false;
+    batchStep = undefined;
     let schema: Schema | null = { fields: schemaOf(b), bare: b.bare };
     const traces: ExprGraph[] = [];
     const stageIRs: StageIR[] = [];
@@ -105,15 +109,17 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
         if (term !== null) (reduce as ReduceRunner).absorb(term);
         return [];
       };
-      irs = [...stageIRs, ...(reduce as ReduceRunner).describe()];
+      irs = stageIRs;
+      foldedIn = true;
+      batchStep = folded.batchGraph;
       return;
     }
     const run = pushedDown ? mapsOnly(maps, names, settings.exprPasses) : fusedMapsAndFilter(g, mapOut, keep, names, settings.exprPasses);
     fused = (batch) => {
       const kept = filterFirst(batch);
-      return kept.length === 0 ? [] : toReduce(run(kept));
+      return kept.length === 0 ? [] : run(kept);
     };
-    irs = [...stageIRs, ...(reduce ? reduce.describe() : [])];
+    irs = stageIRs;
   };
 
   return {
@@ -136,15 +142,19 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
         // Re-run through the separate stages: they report (or route) the failing element by stage and index.
         return runSeparately(b);
       }
-      return out;
+      // Outside the try: a reduce stepping row by row handles its own errors, and must not see a batch twice.
+      return toReduce(out);
     },
     finish: () => (reduce ? reduce.finish() : []),
     describe: () => {
-      const all = irs ?? runners.flatMap((r) => r.describe());
-      const joined = irs !== null ? all.length - 1 : reduce ? ops.length - 1 : -1;
+      const chain = irs ?? separate.flatMap((r) => r.describe());
+      const all = reduce ? [...chain, ...reduce.describe()] : chain;
+      // The stages before `joined` run as one graph with the next one.
+      const joined = irs === null ? 0 : foldedIn ? all.length - 1 : chain.length - 1;
       return all.map((ir, i) => {
         let out = i < joined ? ({ ...ir, fusedWithNext: true } as StageIR) : ir;
-        if (pushedDown && i === ops.length - 1) out = { ...out, pushedDown: true } as StageIR;
+        if (foldedIn && batchStep !== undefined && i === all.length - 1) out = { ...out, batchStep } as StageIR;
+        if (pushedDown && irs !== null && i === ops.length - 1) out = { ...out, pushedDown: true } as StageIR;
         return out;
       });
     },
