@@ -11,6 +11,10 @@ describe('formatFusedProgram', () => {
     expect(formatFusedProgram(program)).toBe('v1 = square($0); v3 = cast(v1 * v1, float32); where(greater(v3, 0), v3, 0)');
   });
 
+  it('writes -0 as -0 (a masked sum adds -0 for dropped rows, which String() would show as 0)', () => {
+    expect(formatFusedProgram([['input', 'float64', 0], ['const', 'float64', -0], ['add', 'float64', 0, 1]])).toBe('$0 + -0');
+  });
+
   it('does not throw on something that is not a program', () => {
     expect(formatFusedProgram('nope')).toBe('?');
   });

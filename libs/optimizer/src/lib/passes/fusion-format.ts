@@ -26,7 +26,7 @@ export function formatFusedProgram(program: AttrValue | undefined): string {
     const operand = (k: number): string => (text[args[k] as number]?.infix ? `(${arg(k)})` : arg(k));
     let t = { s: '', infix: false };
     if (op === 'input') t.s = `$${String(args[0])}`; // the fused node's own inputs: $0 is its first argument
-    else if (op === 'const') t.s = String(args[0]);
+    else if (op === 'const') t.s = Object.is(args[0], -0) ? '-0' : String(args[0]); // String(-0) is '0'
     else if (op === 'cast') t.s = `cast(${arg(0)}, ${String(dtype)})`;
     else if (INFIX.has(op) && args.length === 2) t = { s: `${operand(0)} ${INFIX.get(op)} ${operand(1)}`, infix: true };
     else t.s = `${String(op)}(${args.map((_, k) => arg(k)).join(', ')})`;
