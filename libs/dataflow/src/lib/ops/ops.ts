@@ -1,4 +1,5 @@
 import { DType } from '../core/dtype';
+import { formatShape } from '../core/shape';
 import { installMethods } from '../core/methods';
 import { isTensor, Tensor } from '../core/tensor';
 import { isSymbolic, OpArg, runEffect, runOp } from './engine';
@@ -37,9 +38,9 @@ export function formatPrint(label: string, xs: readonly Tensor[]): string {
 
 type Structure = Tensor | number | boolean | readonly Structure[] | { readonly [k: string]: Structure };
 
-function zipStructure(a: Structure, b: Structure, f: (x: TensorLike, y: TensorLike) => Tensor, path = 'result'): Structure {
+function zipStructure(a: Structure, b: Structure, f: (x: TensorLike, y: TensorLike, path: string) => Tensor, path = 'result'): Structure {
   const leaf = (v: Structure) => isTensor(v) || isSymbolic(v) || typeof v === 'number' || typeof v === 'boolean';
-  if (leaf(a) && leaf(b)) return f(a as TensorLike, b as TensorLike);
+  if (leaf(a) && leaf(b)) return f(a as TensorLike, b as TensorLike, path);
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.map((x, i) => zipStructure(x, b[i], f, `${path}[${i}]`));
   if (typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b) && a !== null && b !== null) {
     const ka = Object.keys(a).sort();
@@ -49,6 +50,25 @@ function zipStructure(a: Structure, b: Structure, f: (x: TensorLike, y: TensorLi
     }
   }
   throw new Error(`'cond': the two branches return different structures at ${path}; both must return the same fields`);
+}
+
+/**
+ * Traced `cond` selects between its branches' values with `where`, which would promote two dtypes (or
+ * broadcast two shapes) into a value neither branch gives; eager mode returns the chosen branch's value as it
+ * is. So, as tf.cond does, two tensors in the same place must agree in dtype and shape (a plain number or
+ * boolean adapts to the other side, as everywhere).
+ */
+function sameTypeInBranches(x: TensorLike, y: TensorLike, path: string): void {
+  const info = (v: TensorLike) => (isTensor(v) || isSymbolic(v) ? (v as { dtype: string; shape: readonly (number | null)[] }) : null);
+  const a = info(x);
+  const b = info(y);
+  if (a === null || b === null) return;
+  // An unknown dimension (null) may be either size: only sizes known on both sides can disagree.
+  const differ = (d: number | null, e: number | null) => d !== null && e !== null && d !== e;
+  if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d, i) => differ(d, b.shape[i]))) {
+    const show = (t: { dtype: string; shape: readonly (number | null)[] }) => `${t.dtype}${formatShape(t.shape)}`;
+    throw new Error(`'cond': the branches give ${show(a)} and ${show(b)} at ${path}; both must give the same dtype and shape (cast one of them)`);
+  }
 }
 
 /**
@@ -102,7 +122,10 @@ export const ops = {
     if (isSymbolic(pred)) {
       const a = thenFn();
       const b = elseFn();
-      return zipStructure(a, b, (x, y) => ops.where(pred, x, y)) as R;
+      return zipStructure(a, b, (x, y, path) => {
+        sameTypeInBranches(x, y, path);
+        return ops.where(pred, x, y);
+      }) as R;
     }
     const p = isTensor(pred) ? pred.item() : pred;
     return p ? thenFn() : elseFn();

@@ -88,6 +88,18 @@ describe('fn', () => {
     expect(f.explain()).toContain('where(');
   });
 
+  it('refuses a traced ops.cond whose branches give different dtypes or shapes (eager would give either)', () => {
+    // Found by the differential harness (seed 11): where() promoted float64 and float32 to float64, while
+    // eager returned the chosen branch's float32.
+    const mixed = fn((x: Tensor) => ops.cond(ops.greater(ops.sum(x), 0), () => ops.cast(x, 'float64'), () => ops.neg(x)));
+    expect(() => mixed(tensor([1, 2]))).toThrow("'cond': the branches give float64[2] and float32[2] at result; both must give the same dtype and shape (cast one of them)");
+    const shapes = fn((x: Tensor) => ops.cond(ops.greater(ops.sum(x), 0), () => ops.sum(x), () => x));
+    expect(() => shapes(tensor([1, 2]))).toThrow('float32[] and float32[2]');
+    // A plain number adapts to the other branch, as everywhere.
+    const withNumber = fn((x: Tensor) => ops.cond(ops.greater(ops.sum(x), 0), () => ops.sum(x), () => 0 as unknown as Tensor));
+    expect(withNumber(tensor([-1, -2])).toArray()).toEqual(0);
+  });
+
   it('throws a clear error when a tracer is used as a JS number or string', () => {
     const branchy = fn((x: Tensor) => ((ops.sum(x) as unknown as number) > 0 ? x : ops.neg(x)));
     expect(() => branchy(tensor([1]))).toThrow(TracerConversionError);
