@@ -57,19 +57,23 @@ export function buildRunners(
   const runners: StageRunner[] = [];
   let i = 0;
   const fusion = loaded === null && settings.passes?.operatorFusion !== false;
+  const pushdown = loaded === null && settings.passes?.filterPushdown !== false;
   while (i < ops.length) {
     const op = ops[i];
-    const chainEnd = fusion && op.kind === 'map' ? endOfChain(ops, i) : i;
+    const chainEnd = (fusion || pushdown) && op.kind === 'map' ? endOfChain(ops, i) : i;
     // An unkeyed reduce right after the chain folds into it (a keyed one is part of a keyBy segment).
     const next = ops[chainEnd];
-    const reduce = chainEnd > i && next?.kind === 'reduce' ? reduceStage(next, chainEnd, null, settings, ctx, cache) : undefined;
-    if (chainEnd - i >= 2 || reduce !== undefined) {
+    const reduce = fusion && chainEnd > i && next?.kind === 'reduce' ? reduceStage(next, chainEnd, null, settings, ctx, cache) : undefined;
+    // Unfused, a chain needs a runner of its own only for a filter that may run before the maps.
+    const chained = fusion ? chainEnd - i >= 2 || reduce !== undefined : chainEnd - i >= 2 && ops[chainEnd - 1].kind === 'filter';
+    if (chained) {
       const chain = ops.slice(i, chainEnd) as Extract<OperatorDesc, { kind: 'map' | 'filter' }>[];
       const separate = chain.map((o, k) => rowStage(o, i + k, undefined, settings, ctx, cache));
       runners.push(fusedChain(chain, i, separate, {
         exprPasses: exprPasses(settings.passes),
         traceOf: (o, position, schema) => traceOf(o, position, schema, settings, cache),
-        filterPushdown: settings.passes?.filterPushdown !== false,
+        fuse: fusion,
+        filterPushdown: pushdown,
         reduce,
       }));
       i = chainEnd + (reduce !== undefined ? 1 : 0);

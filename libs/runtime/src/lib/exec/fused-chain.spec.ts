@@ -78,6 +78,14 @@ describe('filter pushdown (stream pass filterPushdown)', () => {
     await expect(compile(chain, { batchSize: 8, passes: { filterPushdown: false } }).collect(rows)).rejects.toThrow(/^Stage map#0 \(op 'gather'\) failed on source element 0: /);
   });
 
+  it('is a pass of its own: with operatorFusion off the filter still runs first, and the maps as their own stages', async () => {
+    const plan = compile(chain, { batchSize: 8, passes: { operatorFusion: false } });
+    expect(plain(await plan.collect(rows))).toEqual(plain(rows.filter((r) => r.t > 0).map((r) => ({ t: r.t, name: r.name, y: [1, 2, 3][r.i] }))));
+    const text = plan.explain();
+    expect(text).toContain('stage filter#1  [vectorized over the batch, run before the maps in front of it]');
+    expect(text).not.toContain('fused with the next stage');
+  });
+
   it('runs the filter first in a chain folded into a reduce too', async () => {
     const folded = pipeline(
       map((r: { t: number; i: number }) => ({ t: r.t, y: ops.gather(table, ops.cast(r.i, 'int32')) })),

@@ -17,6 +17,8 @@ export interface ChainSettings {
   readonly exprPasses?: Readonly<Record<string, boolean>>;
   /** The trace of one stage (cached, optimized), as the separate stages compute it. */
   readonly traceOf: (op: RowOp, position: number, fields: Schema) => TraceResult;
+  /** The stream pass operatorFusion: the stages run as one composed graph (off: each runs as its own stage). */
+  readonly fuse: boolean;
   /** The stream pass filterPushdown: a filter reading only fields the maps pass through runs before them. */
   readonly filterPushdown: boolean;
   /** An unkeyed reduce right after the chain: folded into the chain's batch evaluation when its step folds. */
@@ -101,6 +103,18 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       const pNames = predicate.inputs.map((s) => s.name);
       return applyMask(predicate, predicate.output, evalBatched(predicate, bindInputs(predicate.inputs, batch, pNames), batch.length), batch);
     };
+    if (!settings.fuse) {
+      // Operator fusion off: the maps run as their own stages, after the filter when it could be moved.
+      if (!pushedDown) return;
+      const maps = separate.slice(0, -1);
+      fused = (batch) => {
+        let cur = [filterFirst(batch)];
+        for (const r of maps) cur = cur.flatMap((x) => (x.length > 0 ? r.process(x) : []));
+        return cur;
+      };
+      irs = stageIRs;
+      return;
+    }
     const folded = reduce === undefined ? null : foldedChain(pushedDown ? maps : g, mapOut, pushedDown ? null : keep, reduce, schema, settings.exprPasses);
     if (folded !== null) {
       fused = (batch) => {
@@ -150,7 +164,7 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       const chain = irs ?? separate.flatMap((r) => r.describe());
       const all = reduce ? [...chain, ...reduce.describe()] : chain;
       // The stages before `joined` run as one graph with the next one.
-      const joined = irs === null ? 0 : foldedIn ? all.length - 1 : chain.length - 1;
+      const joined = irs === null || !settings.fuse ? 0 : foldedIn ? all.length - 1 : chain.length - 1;
       return all.map((ir, i) => {
         let out = i < joined ? ({ ...ir, fusedWithNext: true } as StageIR) : ir;
         if (foldedIn && batchStep !== undefined && i === all.length - 1) out = { ...out, batchStep } as StageIR;
