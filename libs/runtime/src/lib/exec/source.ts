@@ -35,10 +35,8 @@ export async function* sourceBatches(source: SourceDesc, batchSize: number, proj
   let next = 0;
   let rows: unknown[] = [];
   const flush = (): ColumnBatch => {
-    const src = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) src[i] = next + i;
+    const b = build(rows, next);
     next += rows.length;
-    const b = build(rows, src);
     rows = [];
     return b;
   };
@@ -50,10 +48,10 @@ export async function* sourceBatches(source: SourceDesc, batchSize: number, proj
   if (rows.length > 0) yield flush();
 }
 
-
 /**
  * Synchronous sources without a promise per element: a typed array becomes number columns with no copy
- * (subarray views), an array is sliced, and any other iterable fills one batch per pull.
+ * (subarray views); an array's runs of numbers stay in it (numberRunColumn) and other arrays are sliced; any
+ * other iterable fills one batch per pull. Source indices are made only when read (rangeBatch).
  */
 function* syncBatches(it: Iterable<unknown>, batchSize: number, build: BatchBuilder): Generator<ColumnBatch> {
   if (ArrayBuffer.isView(it) && !(it instanceof DataView)) {
