@@ -1,6 +1,7 @@
 // Helpers for this lib's spec files only (they need Jest's expect): tracing small graphs, running them on
 // random inputs with NaN, ±Infinity and -0 in them, and comparing results bit for bit.
-import { allocate, getContract, mulberry32, prepareGraph, Tensor, traceGraph } from '@weir/dataflow';
+import * as fc from 'fast-check';
+import { allocate, BINARY_OPS, getContract, mulberry32, prepareGraph, Tensor, traceGraph, UNARY_OPS } from '@weir/dataflow';
 import type { Attrs, DType, ExprGraph, ExprNode, InputSpec, SymShape } from '@weir/dataflow';
 
 /** A seeded generator (the library's mulberry32), so every random test is the same on every run. */
@@ -107,4 +108,26 @@ export function build(inputs: readonly (readonly [string, DType, SymShape])[], s
     output: { kind: 'node', id: output ?? nodes.length - 1 },
     effects,
   };
+}
+
+/** For random elementwise graphs (the fusion laws): dtypes, ops, each op's arity. */
+export const LAW_DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
+export const ELEMENTWISE_OPS: readonly string[] = [...UNARY_OPS, ...BINARY_OPS, 'where', 'cast'];
+export const arityOf = (op: string): number => (op === 'where' ? 3 : (UNARY_OPS as readonly string[]).includes(op) || op === 'cast' ? 1 : 2);
+
+/** A random graph's inputs: dtype, which of three dims are 1 (broadcast), how many leading dims to drop. */
+export const lawInputsArb = fc.array(
+  fc.record({ dtype: fc.constantFrom(...LAW_DTYPES), ones: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), drop: fc.nat({ max: 3 }) }),
+  { minLength: 1, maxLength: 3 },
+);
+
+/** A random graph's steps: an op, which earlier values it reads, and a weak (plain JS) operand it may use. */
+export function lawStepsArb(weak: readonly (number | boolean)[], maxLength: number) {
+  return fc.array(
+    fc.record({
+      op: fc.constantFrom(...ELEMENTWISE_OPS), args: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+      weak: fc.constantFrom(...weak), useWeak: fc.nat({ max: 3 }), cast: fc.constantFrom(...LAW_DTYPES),
+    }),
+    { minLength: 1, maxLength },
+  );
 }

@@ -1,9 +1,9 @@
 import '@weir/kernels-cpu';
 import * as fc from 'fast-check';
-import { BINARY_OPS, formatNode, OpError, ops, Tensor, UNARY_OPS } from '@weir/dataflow';
-import type { DType, ExprGraph, SymShape } from '@weir/dataflow';
+import { formatNode, OpError, ops, Tensor } from '@weir/dataflow';
+import type { ExprGraph, SymShape } from '@weir/dataflow';
 import { optimizeExpression, PASS_NAMES } from '../pass-manager';
-import { expectSameResults, opsOf, trace } from '../spec-helpers';
+import { arityOf, expectSameResults, lawInputsArb, lawStepsArb, opsOf, trace } from '../spec-helpers';
 import { fusedReduce } from './fused-reduce';
 import './fused-reduce-format';
 
@@ -91,26 +91,14 @@ describe('fusedReduce', () => {
   });
 
   describe('law: the optimized graph computes what the unoptimized one does, bit for bit', () => {
-    const DTYPES: DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
-    const OPS = [...UNARY_OPS, ...BINARY_OPS, 'where', 'cast'];
-    const ARITY = (op: string): number => (op === 'where' ? 3 : (UNARY_OPS as readonly string[]).includes(op) || op === 'cast' ? 1 : 2);
     const WEAK: (number | boolean)[] = [0, 1, -1, 2, 3, 0.5, -0, NaN, Infinity, true, 1e10];
     const REDUCE = ['sum', 'max', 'min', 'sum', 'max', 'min', 'mean', 'argmax'] as const;
 
     const recipeArb = fc.record({
       // Dimensions of the broadcast shape; 0 stands for an unknown one (null), which the run makes 3.
       base: fc.array(fc.constantFrom(0, 1, 2, 3, 4, 5), { minLength: 1, maxLength: 3 }),
-      inputs: fc.array(
-        fc.record({ dtype: fc.constantFrom(...DTYPES), ones: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), drop: fc.nat({ max: 3 }) }),
-        { minLength: 1, maxLength: 3 },
-      ),
-      steps: fc.array(
-        fc.record({
-          op: fc.constantFrom(...OPS), args: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
-          weak: fc.constantFrom(...WEAK), useWeak: fc.nat({ max: 3 }), cast: fc.constantFrom(...DTYPES),
-        }),
-        { minLength: 1, maxLength: 8 },
-      ),
+      inputs: lawInputsArb,
+      steps: lawStepsArb(WEAK, 8),
       reduce: fc.constantFrom(...REDUCE),
       axes: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
       allAxes: fc.boolean(),
@@ -129,7 +117,7 @@ describe('fusedReduce', () => {
       return trace(rc.inputs.map((i, k) => [`x${k}`, i.dtype, shapes[k]] as const), (...xs: unknown[]) => {
         const values: unknown[] = [...xs];
         for (const s of rc.steps) {
-          const args = s.args.slice(0, ARITY(s.op)).map((a) => values[a % values.length]);
+          const args = s.args.slice(0, arityOf(s.op)).map((a) => values[a % values.length]);
           if (s.useWeak === 0) args[args.length - 1] = s.weak;
           try {
             values.push(s.op === 'cast' ? ops.cast(args[0] as Tensor, s.cast) : (ops as any)[s.op](...args));

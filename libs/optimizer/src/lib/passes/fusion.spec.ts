@@ -1,9 +1,9 @@
 import '@weir/kernels-cpu';
 import * as fc from 'fast-check';
-import { BINARY_OPS, OpError, ops, runOp, Tensor, tensor, UNARY_OPS } from '@weir/dataflow';
-import type { DType, ExprGraph } from '@weir/dataflow';
+import { OpError, ops, runOp, Tensor, tensor } from '@weir/dataflow';
+import type { ExprGraph } from '@weir/dataflow';
 import { optimizeExpression, PASS_NAMES } from '../pass-manager';
-import { expectIdentical, expectSameResults, opsOf, randomTensor, rng, run, trace } from '../spec-helpers';
+import { arityOf, expectIdentical, expectSameResults, lawInputsArb, lawStepsArb, opsOf, randomTensor, rng, run, trace } from '../spec-helpers';
 import { fusion } from './fusion';
 
 const only = (...names: string[]) => ({ passes: Object.fromEntries(PASS_NAMES.map((n) => [n, names.includes(n)])) });
@@ -89,24 +89,12 @@ describe('fusion', () => {
   });
 
   describe('law: the fused graph computes what the unfused one does, bit for bit', () => {
-    const DTYPES: DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
-    const OPS = [...UNARY_OPS, ...BINARY_OPS, 'where', 'cast'];
-    const ARITY = (op: string): number => (op === 'where' ? 3 : (UNARY_OPS as readonly string[]).includes(op) || op === 'cast' ? 1 : 2);
     const WEAK: (number | boolean)[] = [0, 1, -1, 2, 3, 0.5, -0, NaN, Infinity, true, false, 1e10];
 
     const graphArb = fc.record({
       base: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }),
-      inputs: fc.array(
-        fc.record({ dtype: fc.constantFrom(...DTYPES), ones: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), drop: fc.nat({ max: 3 }) }),
-        { minLength: 1, maxLength: 3 },
-      ),
-      steps: fc.array(
-        fc.record({
-          op: fc.constantFrom(...OPS), args: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
-          weak: fc.constantFrom(...WEAK), useWeak: fc.nat({ max: 3 }), cast: fc.constantFrom(...DTYPES),
-        }),
-        { minLength: 1, maxLength: 14 },
-      ),
+      inputs: lawInputsArb,
+      steps: lawStepsArb(WEAK, 14),
       extra: fc.nat(),
       seed: fc.nat(),
     });
@@ -118,7 +106,7 @@ describe('fusion', () => {
       return trace(rc.inputs.map((i, k) => [`x${k}`, i.dtype, shapes[k]] as const), (...xs: unknown[]) => {
         const values: unknown[] = [...xs];
         for (const s of rc.steps) {
-          const args = s.args.slice(0, ARITY(s.op)).map((a) => values[a % values.length]);
+          const args = s.args.slice(0, arityOf(s.op)).map((a) => values[a % values.length]);
           if (s.useWeak === 0) args[args.length - 1] = s.weak;
           try {
             values.push(s.op === 'cast' ? ops.cast(args[0] as Tensor, s.cast) : (ops as any)[s.op](...args));
