@@ -1,7 +1,10 @@
-import { filter, from, map, ops, reduce, setWarningHandler, tensor, Tensor } from '@weir/dataflow';
+import { filter, from, map, ops, pipeline, reduce, setWarningHandler, tensor, Tensor } from '@weir/dataflow';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eagerCollect } from '@weir/eager';
 import fc from 'fast-check';
-import { compile } from '../../index';
+import { compile, loadPlan } from '../../index';
 import { BARE } from './batch';
 import { foldEvaluator } from './fold-batch';
 import { traceRowFn } from './stage-trace';
@@ -67,6 +70,19 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
     const column = { kind: 'number' as const, run: { values: source, start: 3 }, get tensor(): Tensor { throw new Error('copied'); } };
     const batch = { length: xs.length, bare: true, columns: new Map([[BARE, column]]), src: new Float64Array(xs.length) };
     expect(evaluate?.(batch, [BARE])?.item()).toBe(expected);
+  });
+
+  it('saves a plan that ran folded; loaded, each stage runs from its own graph to the same answer', async () => {
+    const t = pipeline(
+      map((x: number) => ops.add(ops.mul(x, 2), 1)),
+      filter((y: number) => ops.notEqual(ops.mod(y, 3), 0)),
+      reduce((a: number, y: number) => ops.add(a, y), 0),
+    );
+    const plan = compile(t, { batchSize: 64 });
+    expect(await plan.collect(xs)).toEqual([expected]);
+    const path = join(mkdtempSync(join(tmpdir(), 'weir-fold-')), 'fold.weir');
+    await plan.save(path);
+    expect(await (await loadPlan(path)).collect(xs)).toEqual([expected]);
   });
 
   it('a batch whose rows the filter all drops contributes nothing', async () => {
