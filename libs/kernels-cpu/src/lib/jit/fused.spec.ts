@@ -1,7 +1,7 @@
 import { OpError, runOp, Tensor, tensor } from '@weir/dataflow';
 import type { AttrValue, DType } from '@weir/dataflow';
 import '../register';
-import { floatFloorDiv, floatMod } from '../scalar_fns';
+import { floatFloorDiv, floatMod, intFloorDiv, intMod } from '../scalar_fns';
 import { jitCompileCount } from './compile';
 import { fusedKernel } from './fused';
 
@@ -49,6 +49,23 @@ describe('the fused kernel (JIT)', () => {
       const out = fused([a, b], binary(op, 'float64'), 'float64');
       const bad = values(out).findIndex((v, i) => !Object.is(v, fn(a.data[i], b.data[i])));
       expect([op, bad >= 0 ? [a.data[bad], b.data[bad], out.data[bad]] : 'all equal']).toEqual([op, 'all equal']);
+    }
+  });
+
+  it('computes int32 and uint8 mod and floorDiv as intMod and intFloorDiv do, for every pair of edge values', () => {
+    const cases: [DType, number[]][] = [
+      ['int32', [0, 1, -1, 2, -2, 3, -3, 7, -7, 65536, 46341, 2 ** 31 - 1, -(2 ** 31)]],
+      ['uint8', [0, 1, 2, 3, 7, 128, 254, 255]],
+    ];
+    for (const [dtype, edges] of cases) {
+      const a = tensor(edges.flatMap((x) => edges.map(() => x)), dtype);
+      const b = tensor(edges.flatMap(() => edges), dtype);
+      for (const [op, fn] of [['mod', intMod], ['floorDiv', intFloorDiv]] as const) {
+        const out = fused([a, b], binary(op, dtype), dtype);
+        const kernel = runOp(op, [a, b]) as Tensor;
+        const bad = values(out).findIndex((v, i) => v !== kernel.data[i] || (dtype === 'int32' && v !== (fn(a.data[i], b.data[i]) | 0)));
+        expect([dtype, op, bad >= 0 ? [a.data[bad], b.data[bad], out.data[bad]] : 'all equal']).toEqual([dtype, op, 'all equal']);
+      }
     }
   });
 
