@@ -1,7 +1,7 @@
 // Helpers for this lib's spec files only (they need Jest's expect): tracing small graphs, running them on
 // random inputs with NaN, ±Infinity and -0 in them, and comparing results bit for bit.
 import * as fc from 'fast-check';
-import { allocate, BINARY_OPS, getContract, mulberry32, prepareGraph, Tensor, traceGraph, UNARY_OPS } from '@weir/dataflow';
+import { allocate, BINARY_OPS, getContract, mulberry32, OpError, ops, prepareGraph, Tensor, traceGraph, UNARY_OPS } from '@weir/dataflow';
 import type { Attrs, DType, ExprGraph, ExprNode, InputSpec, SymShape } from '@weir/dataflow';
 
 /** A seeded generator (the library's mulberry32), so every random test is the same on every run. */
@@ -130,4 +130,24 @@ export function lawStepsArb(weak: readonly (number | boolean)[], maxLength: numb
     }),
     { minLength: 1, maxLength },
   );
+}
+
+/**
+ * Runs random steps (lawStepsArb) as ops on tracers: each reads earlier values (inputs first), maybe with a
+ * weak operand; a step its op's contract refuses is skipped. Returns every value, the inputs included.
+ */
+export function applySteps(
+  steps: readonly { op: string; args: readonly number[]; weak: number | boolean; useWeak: number; cast: DType }[], xs: readonly unknown[],
+): unknown[] {
+  const values: unknown[] = [...xs];
+  for (const s of steps) {
+    const args = s.args.slice(0, arityOf(s.op)).map((a) => values[a % values.length]);
+    if (s.useWeak === 0) args[args.length - 1] = s.weak;
+    try {
+      values.push(s.op === 'cast' ? ops.cast(args[0] as Tensor, s.cast) : (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[s.op](...args));
+    } catch (e) {
+      if (!(e instanceof OpError)) throw e;
+    }
+  }
+  return values;
 }

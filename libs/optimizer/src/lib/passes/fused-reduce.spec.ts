@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { formatNode, OpError, ops, Tensor } from '@weir/dataflow';
 import type { ExprGraph, SymShape } from '@weir/dataflow';
 import { optimizeExpression, PASS_NAMES } from '../pass-manager';
-import { arityOf, expectSameResults, lawInputsArb, lawStepsArb, opsOf, trace } from '../spec-helpers';
+import { applySteps, expectSameResults, lawInputsArb, lawStepsArb, opsOf, trace } from '../spec-helpers';
 import { fusedReduce } from './fused-reduce';
 import './fused-reduce-format';
 
@@ -115,16 +115,7 @@ describe('fusedReduce', () => {
       // value that has axes to reduce.
       const shapes = rc.inputs.map((i, j) => base.slice(j === 0 ? 0 : Math.min(i.drop, base.length)).map((d, k) => (i.ones[k] ? 1 : d)));
       return trace(rc.inputs.map((i, k) => [`x${k}`, i.dtype, shapes[k]] as const), (...xs: unknown[]) => {
-        const values: unknown[] = [...xs];
-        for (const s of rc.steps) {
-          const args = s.args.slice(0, arityOf(s.op)).map((a) => values[a % values.length]);
-          if (s.useWeak === 0) args[args.length - 1] = s.weak;
-          try {
-            values.push(s.op === 'cast' ? ops.cast(args[0] as Tensor, s.cast) : (ops as any)[s.op](...args));
-          } catch (e) {
-            if (!(e instanceof OpError)) throw e;
-          }
-        }
+        const values = applySteps(rc.steps, xs);
         const v = values[values.length - 1];
         let out: unknown = v;
         try {
