@@ -1,5 +1,5 @@
 import type { UnaryOp } from '@weir/dataflow';
-import { sigmoid } from './scalar_fns';
+import { relu, sigmoid } from './scalar_fns';
 
 /** A scalar function an elementwise kernel maps over its input. */
 export type UnaryFn = (x: number) => number;
@@ -21,8 +21,8 @@ export const UNARY_FNS: Readonly<Record<UnaryOp, { readonly float: UnaryFn; read
   log: { float: Math.log },
   sqrt: { float: Math.sqrt },
   square: { float: (x) => x * x, int: (x) => Math.imul(x, x) },
-  // NaN stays NaN (x > 0 is false for NaN, so it is tested first); -0 becomes 0.
-  relu: { float: (x) => (x > 0 ? x : x !== x ? x : 0) },
+  // NaN stays NaN; -0 becomes 0.
+  relu: { float: relu },
   sigmoid: { float: sigmoid },
   tanh: { float: Math.tanh },
   logicalNot: { float: (x) => (x === 0 ? 1 : 0) },

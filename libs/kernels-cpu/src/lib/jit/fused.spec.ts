@@ -52,6 +52,25 @@ describe('the fused kernel (JIT)', () => {
     }
   });
 
+  it('computes relu as max(x, 0) with NaN kept and -0 made +0, on every edge of the branch-free form and every dtype', () => {
+    const MAX = Number.MAX_VALUE;
+    const cases: [DType, number[]][] = [
+      ['float64', [0, -0, 1, -1, 0.5, -0.5, 5e-324, -5e-324, 8e307, -8e307, 8.1e307, -8.1e307, MAX / 2, MAX, -MAX, Infinity, -Infinity, NaN]],
+      ['float32', [0, -0, 1e-45, -1e-45, 3.4e38, -3.4e38, 1.5, -1.5, Infinity, -Infinity, NaN]],
+      ['int32', [0, 1, -1, 2 ** 31 - 1, -(2 ** 31)]],
+      ['uint8', [0, 1, 255]],
+    ];
+    const expected = (x: number): number => (Number.isNaN(x) ? NaN : x > 0 ? x : 0);
+    for (const [dtype, edges] of cases) {
+      const x = tensor(edges, dtype);
+      const program = [['input', dtype, 0], ['relu', dtype, 0]];
+      for (const [how, out] of [['fused', fused([x], program, dtype)], ['kernel', runOp('relu', [x]) as Tensor]] as const) {
+        const bad = values(out).findIndex((v, i) => !Object.is(v, expected(x.data[i])));
+        expect([dtype, how, bad >= 0 ? [x.data[bad], out.data[bad]] : 'all equal']).toEqual([dtype, how, 'all equal']);
+      }
+    }
+  });
+
   it('computes int32 and uint8 mod and floorDiv as intMod and intFloorDiv do, for every pair of edge values', () => {
     const cases: [DType, number[]][] = [
       ['int32', [0, 1, -1, 2, -2, 3, -3, 7, -7, 65536, 46341, 2 ** 31 - 1, -(2 ** 31)]],
