@@ -2,23 +2,24 @@
  * Float32 matmul: the JS loops against the WebAssembly SIMD GEMM. Run from the repository root:
  *
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts              JS vs WASM GFLOP/s at the shapes that matter
- *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --tiles      WASM register tiles (backs GEMM_TILE)
+ *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --tiles      WASM register tiles (backs GEMM_TILE, GEMM_TILE_FMA)
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --blocks     WASM A-block sizes (backs A_BLOCK_BYTES)
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --crossover  tiny products per call (backs WASM_MATMUL_MIN_MACS)
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --js-loops   JS loop orders (backs MATMUL_BLOCK)
  *
- * Each figure is the best of 5 timed rounds after a warm-up. On the 2-core CI machine (Xeon, V8 11.3,
- * load under 1), the JS column being the float32 path below the threshold (double scratch, then rounding):
+ * Each figure is the best of 5 timed rounds after a warm-up. On the 2-core CI machine (Xeon with FMA, V8
+ * 11.3, load under 1), the JS column being the float32 path below the threshold (double scratch, then rounding):
  *
- *   shape                 JS GFLOP/s  WASM GFLOP/s
- *   [8192,256]·[256,64]   2.1         30.7    (8.75 ms a call, of which ~0.38 ms copying A in and C out)
- *   [1,256]·[256,64]      1.0         6.8     (4.8 µs a call: copying and packing all of W dominates)
- *   64x64x64              2.1         30.3
- *   512x512x512           2.1         33.0
- *   1024x1024x1024        1.7         33.6
+ *   shape                 JS GFLOP/s  WASM GFLOP/s  (plain SIMD128, mul then add)
+ *   [8192,256]·[256,64]   2.1         49.8  (30.7)  (5.39 ms a call, of which ~0.37 ms copying A in and C out)
+ *   [1,256]·[256,64]      1.0         6.8   (6.8)   (5 µs a call: copying and packing all of W dominates)
+ *   64x64x64              2.1         41.1  (30.3)
+ *   512x512x512           2.1         51.2  (33.0)
+ *   1024x1024x1024        1.7         50.0  (33.6)
  *
- * Without FMA (relaxed-simd is behind a flag in Node 20), an f32x4 multiply and add issue two a cycle:
- * 8 flop a cycle, ~30 GFLOP/s at this clock, so the kernel is at that roof and bigger tiles buy nothing.
+ * Plain SIMD128 has no fused multiply-add: an f32x4 multiply and add issue two a cycle, 8 flop a cycle,
+ * ~30 GFLOP/s at this clock. Relaxed SIMD's `relaxed_madd` (behind a flag in Node 20, which relaxed_simd.ts
+ * sets) is one FMA instruction here: ~50. `WEIR_RELAXED_SIMD=off` gives the plain column.
  */
 import { gemmImpl, matmulImpl } from '../lib/matmul_impl';
 import { A_BLOCK_BYTES, createWasmGemm, WasmGemm, wasmGemm } from '../lib/wasm/gemm_f32';
@@ -95,15 +96,20 @@ function tiles(): void {
     { mr: 4, nv: 4, unroll: 1 }, { mr: 4, nv: 4, unroll: 2 }, { mr: 4, nv: 4, unroll: 4 }, { mr: 4, nv: 4, unroll: 8 },
     { mr: 4, nv: 2, unroll: 4 }, { mr: 6, nv: 2, unroll: 4 }, { mr: 8, nv: 2, unroll: 4 }, { mr: 3, nv: 4, unroll: 4 },
     { mr: 4, nv: 3, unroll: 4 }, { mr: 5, nv: 3, unroll: 4 }, { mr: 2, nv: 8, unroll: 4 }, { mr: 6, nv: 4, unroll: 2 },
+    // relaxed SIMD's multiply-add (skipped where relaxed SIMD is off: GEMM_TILE_FMA)
+    { mr: 6, nv: 2, unroll: 1, fma: true }, { mr: 4, nv: 2, unroll: 1, fma: true }, { mr: 8, nv: 2, unroll: 1, fma: true },
+    { mr: 4, nv: 4, unroll: 1, fma: true }, { mr: 6, nv: 4, unroll: 1, fma: true }, { mr: 6, nv: 2, unroll: 2, fma: true },
+    { mr: 6, nv: 2, unroll: 4, fma: true }, { mr: 4, nv: 3, unroll: 2, fma: true },
   ];
   const shapes: Shape3[] = [[8192, 256, 64], [64, 64, 64], [1, 256, 64], [1024, 1024, 1024]];
   console.log(`tile (rows x cols, k unroll)  ${shapes.map(label).join('  ')}   (GFLOP/s)`);
   const data = shapes.map(inputs);
   for (const tile of candidates) {
     const g = createWasmGemm({ tile });
+    if (g === null && tile.fma === true) continue;
     if (g === null) throw new Error('no WebAssembly SIMD128 on this runtime');
     const row = shapes.map((s, i) => gflops(s, secondsPerCall(wasmCall(g, s, data[i].a, data[i].b, data[i].out), flopsOf(s))).padStart(label(s).length));
-    console.log(`${`${tile.mr}x${4 * tile.nv}, unroll ${tile.unroll}`.padEnd(29)} ${row.join('  ')}`);
+    console.log(`${`${tile.mr}x${4 * tile.nv}, unroll ${tile.unroll}${tile.fma === true ? ', fma' : ''}`.padEnd(29)} ${row.join('  ')}`);
   }
 }
 

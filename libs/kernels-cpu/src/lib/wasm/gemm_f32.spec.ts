@@ -1,5 +1,10 @@
 import { createWasmGemm, WasmGemm } from './gemm_f32';
+import { GEMM_TILE } from './gemm_module';
+import { relaxedSimd } from './relaxed_simd';
 import { wasmApi, WasmApi } from './wasm_api';
+
+/** Whether the default kernel's multiply-add is fused here (relaxed SIMD on an FMA CPU): the references follow it. */
+const FUSED = (createWasmGemm() as WasmGemm).fusedMultiplyAdd;
 
 /** xorshift32: seeded, so a failure reproduces; shifts only, as Math.imul is slow under Jest's vm context. */
 function rng(seed: number): () => number {
@@ -37,18 +42,45 @@ function ref64(a: Float32Array, b: Float32Array, m: number, k: number, n: number
 }
 
 /**
- * What the kernel promises exactly: c = fround(c + fround(a·b)) for p = 0..k-1, in that order. Rounds by
- * storing into a Float32Array: Math.fround is ~15x slower under Jest's vm context.
+ * `c + a·b` rounded once to float32 (a fused multiply-add), with `f` a Float32Array of 2 for scratch. `a·b`
+ * of two floats is exact in a double; `c + a·b` rounded to a double and then to float32 can differ from one
+ * rounding only where the double sum is inexact and lands exactly halfway between two floats: TwoSum's error
+ * term `e` says on which side the exact sum lies.
  */
-function refF32(a: Float32Array, aOff: number, b: Float32Array, bOff: number, m: number, k: number, n: number): Float32Array {
+function fmaF32(a: number, b: number, c: number, f: Float32Array): number {
+  const p = a * b;
+  const s = c + p;
+  f[0] = s;
+  const r = f[0];
+  if (r === s || s - s !== 0) return r; // exact, or not finite
+  const t = s - c;
+  const e = c - (s - t) + (p - t);
+  if (e === 0) return r;
+  const other = 2 * s - r; // exact (Sterbenz); a float iff s is halfway between r and it
+  f[1] = other;
+  if (f[1] !== other) return r;
+  return e > 0 === other > r ? other : r;
+}
+
+/**
+ * What the kernel promises exactly: for p = 0..k-1 in that order, c = fround(c + fround(a·b)) (mul, then add),
+ * or c = fma(a, b, c) rounded once where the kernel's multiply-add is fused. Rounds by storing into a
+ * Float32Array: Math.fround is ~15x slower under Jest's vm context.
+ */
+function refF32(a: Float32Array, aOff: number, b: Float32Array, bOff: number, m: number, k: number, n: number, fused = FUSED): Float32Array {
   const c = new Float32Array(m * n);
   const r = new Float32Array(2); // r[0]: the running sum, r[1]: the product
+  const f = new Float32Array(2);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       r[0] = 0;
       for (let p = 0; p < k; p++) {
-        r[1] = a[aOff + i * k + p] * b[bOff + p * n + j];
-        r[0] = r[0] + r[1];
+        if (fused) {
+          r[0] = fmaF32(a[aOff + i * k + p], b[bOff + p * n + j], r[0], f);
+        } else {
+          r[1] = a[aOff + i * k + p] * b[bOff + p * n + j];
+          r[0] = r[0] + r[1];
+        }
       }
       c[i * n + j] = r[0];
     }
@@ -88,6 +120,29 @@ describe('createWasmGemm (WebAssembly SIMD float32 GEMM)', () => {
 
   it('compiles on this runtime', () => {
     expect(g).not.toBeNull();
+  });
+
+  it('uses the fused multiply-add wherever relaxed SIMD has one, and says so', () => {
+    const api = wasmApi() as WasmApi;
+    expect(g.fusedMultiplyAdd).toBe(relaxedSimd(api)?.fused === true);
+    // -(1 + 2^-11) + x·x, x·x = 1 + 2^-11 + 2^-24: the product rounded to float32 first loses the 2^-24.
+    const x = 1 + 2 ** -12;
+    const [a, b] = [Float32Array.of(1, x), Float32Array.of(-(1 + 2 ** -11), x)];
+    const out = run(g, a, b, 1, 2, 1);
+    expect(out[0]).toBe(g.fusedMultiplyAdd ? 2 ** -24 : 0);
+    const plain = createWasmGemm({ tile: GEMM_TILE }) as WasmGemm;
+    expect(plain.fusedMultiplyAdd).toBe(false);
+    expect(run(plain, a, b, 1, 2, 1)[0]).toBe(0);
+  });
+
+  it("gives the plain tile's bits (mul, then add) with the plain tile, whatever the default", () => {
+    const next = rng(5);
+    const plain = createWasmGemm({ tile: GEMM_TILE }) as WasmGemm;
+    for (const [m, k, n] of [[13, 300, 37], [1, 256, 64], [70, 33, 9]] as [number, number, number][]) {
+      const a = randomF32(m * k, next);
+      const b = randomF32(k * n, next);
+      expect(difference(run(plain, a, b, m, k, n), refF32(a, 0, b, 0, m, k, n, false))).toBe('');
+    }
   });
 
   it('matches the references for every m, n in 0..37 at inner sizes around the unroll edge, and every k in 0..37', () => {

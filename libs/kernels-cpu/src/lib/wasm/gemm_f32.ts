@@ -1,8 +1,15 @@
-import { buildGemmModule, GEMM_TILE, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
-import { WASM_PAGE_BYTES, wasmApi, WasmMemory } from './wasm_api';
+import { buildGemmModule, GEMM_TILE, GEMM_TILE_FMA, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
+import { relaxedSimd } from './relaxed_simd';
+import { WASM_PAGE_BYTES, wasmApi, WasmApi, WasmMemory } from './wasm_api';
 
 /** A float32 GEMM in WebAssembly; see {@link createWasmGemm}. */
 export interface WasmGemm {
+  /**
+   * Whether each multiply-add rounds once (`c = fround(c + a·b)`, a fused multiply-add) rather than twice
+   * (`c = fround(c + fround(a·b))`). Either way every element is summed in k order, so the bits depend on
+   * this and on nothing else (not on m, the blocking or the batch).
+   */
+  readonly fusedMultiplyAdd: boolean;
   /**
    * `out[t] = a[t] · b[t]` for each batch `t`: `a` read as `[m, k]` from `aOffsets[t]`, `b` as `[k, n]` from
    * `bOffsets[t]` (element offsets), `out` written as `[m, n]` at `t·m·n`. Accumulates in f32. Returns false,
@@ -47,21 +54,46 @@ export function wasmGemm(): WasmGemm | null {
 export interface WasmGemmOptions {
   /** The scratch memory (a fresh one if omitted); a shared memory lets threads split a product. */
   readonly memory?: WasmMemory;
+  /** By default GEMM_TILE_FMA where relaxed SIMD's multiply-add is fused on this CPU, else GEMM_TILE. */
   readonly tile?: GemmTile;
   readonly aBlockBytes?: number;
 }
 
 /**
+ * With a fused multiply-add, products of fewer rows than GEMM_TILE_FMA's take this 16-wide tile: for one row
+ * the cost is copying and packing B, which 16-wide panels do in half the steps of 8-wide ones
+ * ([1,256]·[256,64]: 6.9 GFLOP/s against 5.0, matmul.bench.ts --tiles), so eager's per-record products lose
+ * nothing. Both tiles fuse, so the bits are the same whichever runs.
+ */
+const FEW_ROWS_TILE_FMA: GemmTile = { ...GEMM_TILE, fma: true };
+
+/**
  * A new instance of the GEMM module; null if the runtime cannot compile it (no WebAssembly or no SIMD128).
+ * Without a `tile`, the fastest for this runtime and CPU (GEMM_TILE_FMA, or GEMM_TILE without a fused
+ * multiply-add), with a 16-wide companion for products of few rows.
  *
  * ```ts
  * const g = createWasmGemm({ tile: { mr: 4, nv: 2, unroll: 1 } }); // null on a runtime without SIMD128
  * ```
  */
 export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
-  const { memory, tile = GEMM_TILE, aBlockBytes = A_BLOCK_BYTES } = options;
   const api = wasmApi();
   if (api === null) return null;
+  const relaxed = relaxedSimd(api);
+  if (options.tile !== undefined) return gemmWithTile(api, options.tile, relaxed?.fused === true, options);
+  if (relaxed?.fused !== true) return gemmWithTile(api, GEMM_TILE, false, options);
+  const many = gemmWithTile(api, GEMM_TILE_FMA, true, options);
+  const few = gemmWithTile(api, FEW_ROWS_TILE_FMA, true, options);
+  if (many === null || few === null) return gemmWithTile(api, GEMM_TILE, false, options);
+  return {
+    fusedMultiplyAdd: true,
+    gemm: (a, aOffsets, b, bOffsets, out, m, k, n) => (m < GEMM_TILE_FMA.mr ? few : many).gemm(a, aOffsets, b, bOffsets, out, m, k, n),
+  };
+}
+
+/** One module instance for `tile`; `fused`: relaxed SIMD's multiply-add rounds once here. */
+function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: WasmGemmOptions): WasmGemm | null {
+  const { memory, aBlockBytes = A_BLOCK_BYTES } = options;
   let instance;
   let mem: WasmMemory;
   try {
@@ -92,6 +124,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
   };
 
   return {
+    fusedMultiplyAdd: tile.fma === true && fused,
     gemm(a, aOffsets, b, bOffsets, out, m, k, n) {
       const n4 = Math.ceil(n / 4) * 4; // C's rows padded to whole vectors; the padding is never read back
       const mc = Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
