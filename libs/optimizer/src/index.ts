@@ -18,5 +18,7 @@ export { FUSIBLE, MAX_GROUP, fusion } from './lib/passes/fusion';
 export { formatFusedProgram } from './lib/passes/fusion-format';
 export { fusedReduce } from './lib/passes/fused-reduce';
 export { formatFusedReduce } from './lib/passes/fused-reduce-format';
+export { matmulReduce } from './lib/passes/matmul-reduce';
+export { formatMatmulReduce } from './lib/passes/matmul-reduce-format';
 export { fieldsRead, filterReadsPassedThrough } from './lib/stream/filter-pushdown';
 export { projectionPushdown } from './lib/stream/projection-pushdown';

@@ -4,6 +4,7 @@ import { castKernel } from './cast';
 import { concatKernel, stackKernel } from './concat';
 import { eyeKernel, fillKernel, onesKernel, rangeKernel, zerosKernel } from './creation';
 import { fusedReduceKernel } from './fused-reduce';
+import { matmulReduceKernel } from './matmul-reduce';
 import { gatherKernel } from './gather';
 import { fusedKernel } from './jit/fused';
 import { matmulKernel } from './matmul';
@@ -48,6 +49,7 @@ export const CPU_KERNELS: Readonly<Record<string, Kernel>> = {
   range: rangeKernel,
   fused: fusedKernel,
   fusedReduce: fusedReduceKernel,
+  matmulReduce: matmulReduceKernel,
 };
 
 // Runs once per process: Node's module cache evaluates this file once however often it is imported, and

@@ -20,7 +20,7 @@ describe('the pass manager', () => {
   afterAll(() => setPrintSink(restore));
 
   it('runs the passes in the documented order', () => {
-    expect(PASS_NAMES).toEqual(['constantFolding', 'simplify', 'cse', 'matmulPower', 'pruning', 'fusion', 'fusedReduce']);
+    expect(PASS_NAMES).toEqual(['constantFolding', 'simplify', 'cse', 'matmulPower', 'pruning', 'fusion', 'fusedReduce', 'matmulReduce']);
   });
 
   it('runs to a fixed point: optimizing its own result changes nothing', () => {

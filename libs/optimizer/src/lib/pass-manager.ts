@@ -6,6 +6,7 @@ import { cse } from './passes/cse';
 import { fusedReduce } from './passes/fused-reduce';
 import { fusion } from './passes/fusion';
 import { matmulPower } from './passes/matmul-power';
+import { matmulReduce } from './passes/matmul-reduce';
 import { pruning } from './passes/pruning';
 import { simplify } from './passes/simplify';
 
@@ -36,6 +37,9 @@ const PIPELINE: readonly CountingPass[] = [
   // one fused program (fusion stops at a reduction, so the group ends where this pass starts); run before
   // fusion, it would take only the single op next to the reduction and leave the rest of the group outside.
   fusedReduce,
+  // After fusedReduce, whose node it takes whole: run first, it would take a bare matmul and sum and leave
+  // the elementwise steps between them outside.
+  matmulReduce,
 ];
 
 /** The expression passes' names, in the order they run; `options.passes` switches them by these names. */

@@ -375,6 +375,14 @@ const EXTRA_INPUT_CHECKS: ReadonlyMap<string, (inputs: readonly ExprNode[]) => s
     const rank = Math.max(0, ...ins.map((x) => x.shape.length));
     return ins.length === 0 || ins[0].shape.length === rank ? null : `has a first input of rank ${ins[0].shape.length}; it must have the highest rank of the inputs (${rank})`;
   }],
+  // The same for the product, which is the program's first input: its rank is the operands' matmul rank.
+  ['matmulReduce', (ins: readonly ExprNode[]) => {
+    if (ins.length < 2) return null; // the contract says what is missing
+    const [a, b] = ins;
+    const product = Math.max(a.shape.length, b.shape.length, 2) - (a.shape.length === 1 ? 1 : 0) - (b.shape.length === 1 ? 1 : 0);
+    const rank = Math.max(product, ...ins.slice(2).map((x) => x.shape.length));
+    return product === rank ? null : `has a product of rank ${product}; it must have the highest rank of the reduced inputs (${rank})`;
+  }],
 ]);
 
 function readExpr(v: unknown, stage: string, pool: ConstantPool): ExprGraph {

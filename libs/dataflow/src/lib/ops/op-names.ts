@@ -16,10 +16,11 @@ export const OTHER_OPS = [
   'expandDims', 'squeeze', 'softmax', 'logSoftmax', 'print',
 ] as const;
 /**
- * Ops only the optimizer creates: a fused elementwise program (contracts/fused.ts), and one whose result is
- * reduced at once (contracts/fused-reduce.ts).
+ * Ops only the optimizer creates: a fused elementwise program (contracts/fused.ts), one whose result is
+ * reduced at once (contracts/fused-reduce.ts), and a matmul whose product such a reduction takes
+ * (contracts/matmul-reduce.ts).
  */
-export const FUSED_OPS = ['fused', 'fusedReduce'] as const;
+export const FUSED_OPS = ['fused', 'fusedReduce', 'matmulReduce'] as const;
 
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];

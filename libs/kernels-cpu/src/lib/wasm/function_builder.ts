@@ -51,6 +51,18 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** `f32.const`, the value rounded to float32. */
+  f32Const(value: number): this {
+    this.code.push(Op.f32_const, ...new Uint8Array(new Float32Array([value]).buffer));
+    return this;
+  }
+
+  /** `f64.const`. */
+  f64Const(value: number): this {
+    this.code.push(Op.f64_const, ...new Uint8Array(new Float64Array([value]).buffer));
+    return this;
+  }
+
   /** `local += delta` for an i32 local; `delta` a constant or another local's index via `addLocal`. */
   addConst(local: number, delta: number): this {
     return this.get(local).i32Const(delta).op(Op.i32_add).set(local);

@@ -221,6 +221,57 @@ describe('createWasmGemm (WebAssembly SIMD float32 GEMM)', () => {
     }
   });
 
+  /** The fusedReduce loop's sum(relu(C + bias)) and sub-forms over the reference C: f64 from 0, in column order. */
+  function refRowSums(c: Float32Array, bias: Float32Array | null, relu: boolean, m: number, n: number): Float32Array {
+    const out = new Float32Array(m);
+    const v = new Float32Array(1);
+    for (let i = 0; i < m; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) {
+        v[0] = bias === null ? c[i * n + j] : c[i * n + j] + bias[j];
+        const x = v[0];
+        acc += relu ? (x > 0 ? x : x !== x ? x : 0) : x;
+      }
+      out[i] = acc;
+    }
+    return out;
+  }
+
+  it('sums rows of the product with each epilogue (bias, relu, both, neither), bit for bit as the fused loop', () => {
+    const next = rng(6);
+    // Rows: 4-row groups and single rows, several A blocks (aBlockBytes 1 gives blocks of one tile); columns
+    // not a multiple of 4, so C's padding must not be summed.
+    const shapes: [number, number, number][] = [[1, 256, 64], [13, 7, 5], [37, 33, 18], [6, 1, 3], [0, 4, 4], [9, 0, 7], [300, 40, 64]];
+    for (const gemm of [g, createWasmGemm({ aBlockBytes: 1 }) as WasmGemm]) {
+      for (const [m, k, n] of shapes) {
+        const a = randomF32(m * k, next);
+        const b = randomF32(k * n, next);
+        const bias = randomF32(n, next);
+        if (n > 2) [bias[0], bias[1], bias[2]] = [NaN, -Infinity, -0];
+        const c = refF32(a, 0, b, 0, m, k, n);
+        for (const [withBias, relu] of [[false, false], [true, false], [false, true], [true, true]]) {
+          const out = new Float32Array(m).fill(-12345);
+          expect(gemm.rowSums(a, b, withBias ? bias : null, relu, out, m, k, n)).toBe(true);
+          const label = `[${m},${k}]·[${k},${n}] bias ${withBias} relu ${relu}`;
+          expect(`${label} ${difference(out, refRowSums(c, withBias ? bias : null, relu, m, n))}`).toBe(`${label} `);
+        }
+      }
+    }
+  });
+
+  it('row sums: relu keeps NaN and makes -0 and -Infinity 0; a bias of -Infinity makes the row sum 0 under relu', () => {
+    const a = Float32Array.of(1, 1, 1, 1);
+    const b = Float32Array.of(NaN, -0, -Infinity, 2);
+    const out = new Float32Array(4);
+    expect(g.rowSums(a, b, null, true, out, 4, 1, 4)).toBe(true);
+    expect(Array.from(out)).toEqual([NaN, NaN, NaN, NaN]);
+    const b2 = Float32Array.of(-0, -Infinity, 2, 3);
+    g.rowSums(a, b2, null, true, out, 4, 1, 4);
+    expect(Array.from(out)).toEqual([5, 5, 5, 5]);
+    g.rowSums(a, b2, Float32Array.of(0, 0, -Infinity, -Infinity), true, out, 4, 1, 4);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
+  });
+
   it('returns false and writes nothing when its memory cannot grow', () => {
     const api = wasmApi() as WasmApi;
     const small = createWasmGemm({ memory: new api.Memory({ initial: 1, maximum: 1 }) }) as WasmGemm;

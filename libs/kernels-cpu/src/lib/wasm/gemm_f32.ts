@@ -1,5 +1,6 @@
 import { buildGemmModule, GEMM_TILE, GEMM_TILE_FMA, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
 import { relaxedSimd } from './relaxed_simd';
+import { ROW_SUM_EPILOGUES, rowSumExport } from './row_sum_module';
 import { WASM_PAGE_BYTES, wasmApi, WasmApi, WasmMemory } from './wasm_api';
 
 /** A float32 GEMM in WebAssembly; see {@link createWasmGemm}. */
@@ -17,6 +18,13 @@ export interface WasmGemm {
    * back to JS).
    */
   gemm(a: Float32Array, aOffsets: ArrayLike<number>, b: Float32Array, bOffsets: ArrayLike<number>, out: Float32Array, m: number, k: number, n: number): boolean;
+  /**
+   * `out[i] = f32(Σ_j f64(v_ij))` over the `m` rows of `C = a · b` (`a` `[m, k]`, `b` `[k, n]`, both from
+   * element 0), with `v_ij = C[i, j]`, plus `bias[j]` (if given) in float32, then relu (if `relu`): the
+   * row-sum epilogue (row_sum_module.ts). C is never written outside the scratch memory. Returns false,
+   * having written nothing, where `gemm` would.
+   */
+  rowSums(a: Float32Array, b: Float32Array, bias: Float32Array | null, relu: boolean, out: Float32Array, m: number, k: number, n: number): boolean;
 }
 
 /**
@@ -31,6 +39,7 @@ const MAX_SCRATCH_BYTES = 1 << 30;
 
 type RowsFn = (a: number, b: number, c: number, m: number, k: number, lda: number, ldc: number) => void;
 type PackFn = (src: number, dst: number, k: number, n: number, n4: number) => void;
+type RowSumFn = (c: number, ldc: number, rows: number, n: number, bias: number, sums: number) => void;
 
 let shared: WasmGemm | null | undefined;
 
@@ -88,6 +97,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
   return {
     fusedMultiplyAdd: true,
     gemm: (a, aOffsets, b, bOffsets, out, m, k, n) => (m < GEMM_TILE_FMA.mr ? few : many).gemm(a, aOffsets, b, bOffsets, out, m, k, n),
+    rowSums: (a, b, bias, relu, out, m, k, n) => (m < GEMM_TILE_FMA.mr ? few : many).rowSums(a, b, bias, relu, out, m, k, n),
   };
 }
 
@@ -123,38 +133,80 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
     return true;
   };
 
+  const rowSum = new Map(ROW_SUM_EPILOGUES.map((e) => [`${e.bias}/${e.relu}`, instance.exports[rowSumExport(e)] as RowSumFn]));
+
+  /**
+   * Scratch layout, in bytes, every region 16-aligned: B as given (+16 bytes, as pack_b reads up to 12 past
+   * the end of a row), B packed, a block of A, the matching block of C, then `extra` bytes. Null if the
+   * memory cannot grow to it.
+   */
+  const layout = (m: number, k: number, n: number, extra: number): Layout | null => {
+    const n4 = Math.ceil(n / 4) * 4; // C's rows padded to whole vectors; the padding is never read back
+    const mc = Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
+    const bRaw = 0;
+    const bPacked = bRaw + align16(4 * k * n) + 16;
+    const aBlock = bPacked + 4 * k * n4;
+    const cBlock = aBlock + align16(4 * mc * k);
+    const end = cBlock + align16(4 * mc * n4);
+    return reserve(end + extra) ? { n4, mc, bRaw, bPacked, aBlock, cBlock, end } : null;
+  };
+  const loadB = (L: Layout, b: Float32Array, from: number, k: number, n: number): void => {
+    heap.set(b.subarray(from, from + k * n), L.bRaw / 4);
+    packB(L.bRaw, L.bPacked, k, n, L.n4);
+  };
+  /** C's block for `rowCount` rows of A from element `aStart`, into L.cBlock. */
+  const blockProduct = (L: Layout, a: Float32Array, aStart: number, rowCount: number, k: number): void => {
+    heap.set(a.subarray(aStart, aStart + rowCount * k), L.aBlock / 4);
+    for (let j0 = 0; j0 < L.n4; j0 += nr) {
+      const width = Math.min(nr, L.n4 - j0) / 4;
+      rows[width - 1](L.aBlock, L.bPacked + 4 * j0 * k, L.cBlock + 4 * j0, rowCount, k, 4 * k, 4 * L.n4);
+    }
+  };
+
   return {
     fusedMultiplyAdd: tile.fma === true && fused,
     gemm(a, aOffsets, b, bOffsets, out, m, k, n) {
-      const n4 = Math.ceil(n / 4) * 4; // C's rows padded to whole vectors; the padding is never read back
-      const mc = Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
-      // Scratch layout, in bytes, every region 16-aligned: B as given (+16 bytes, as pack_b reads up to 12
-      // past the end of a row), B packed, a block of A, the matching block of C.
-      const bRaw = 0;
-      const bPacked = bRaw + align16(4 * k * n) + 16;
-      const aBlock = bPacked + 4 * k * n4;
-      const cBlock = aBlock + align16(4 * mc * k);
-      if (!reserve(cBlock + 4 * mc * n4)) return false;
+      const L = layout(m, k, n, 0);
+      if (L === null) return false;
       const mn = m * n;
       for (let t = 0; t < aOffsets.length; t++) {
-        if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) {
-          heap.set(b.subarray(bOffsets[t], bOffsets[t] + k * n), bRaw / 4);
-          packB(bRaw, bPacked, k, n, n4);
-        }
-        for (let i0 = 0; i0 < m; i0 += mc) {
-          const rowCount = Math.min(mc, m - i0);
-          const aStart = aOffsets[t] + i0 * k;
-          heap.set(a.subarray(aStart, aStart + rowCount * k), aBlock / 4);
-          for (let j0 = 0; j0 < n4; j0 += nr) {
-            const width = Math.min(nr, n4 - j0) / 4;
-            rows[width - 1](aBlock, bPacked + 4 * j0 * k, cBlock + 4 * j0, rowCount, k, 4 * k, 4 * n4);
-          }
-          copyOut(heap, cBlock / 4, rowCount, n, n4, out, t * mn + i0 * n);
+        if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) loadB(L, b, bOffsets[t], k, n);
+        for (let i0 = 0; i0 < m; i0 += L.mc) {
+          const rowCount = Math.min(L.mc, m - i0);
+          blockProduct(L, a, aOffsets[t] + i0 * k, rowCount, k);
+          copyOut(heap, L.cBlock / 4, rowCount, n, L.n4, out, t * mn + i0 * n);
         }
       }
       return true;
     },
+    rowSums(a, b, bias, relu, out, m, k, n) {
+      // After the layout: the bias, then the block's sums.
+      const L = layout(m, k, n, align16(4 * n) + 4 * m);
+      if (L === null) return false;
+      const biasAt = L.end;
+      const sumsAt = biasAt + align16(4 * n);
+      const epilogue = rowSum.get(`${bias !== null}/${relu}`) as RowSumFn;
+      if (bias !== null) heap.set(bias.subarray(0, n), biasAt / 4);
+      loadB(L, b, 0, k, n);
+      for (let i0 = 0; i0 < m; i0 += L.mc) {
+        const rowCount = Math.min(L.mc, m - i0);
+        blockProduct(L, a, i0 * k, rowCount, k);
+        epilogue(L.cBlock, 4 * L.n4, rowCount, n, biasAt, sumsAt);
+        out.set(heap.subarray(sumsAt / 4, sumsAt / 4 + rowCount), i0);
+      }
+      return true;
+    },
   };
+}
+
+interface Layout {
+  readonly n4: number;
+  readonly mc: number;
+  readonly bRaw: number;
+  readonly bPacked: number;
+  readonly aBlock: number;
+  readonly cBlock: number;
+  readonly end: number;
 }
 
 function align16(bytes: number): number {

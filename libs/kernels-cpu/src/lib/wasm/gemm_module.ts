@@ -1,6 +1,7 @@
 import { FunctionBuilder } from './function_builder';
 import { encodeModule, FunctionDef, MemoryImport } from './module_encoder';
 import { Op, SimdOp, ValType } from './opcodes';
+import { ROW_SUM_EPILOGUES, rowSumFunction } from './row_sum_module';
 
 /**
  * The register tile of the float32 GEMM: `mr` rows of C by `nv` f32x4 vectors (4·nv columns), kept in
@@ -46,6 +47,8 @@ export const PACK_B_EXPORT = 'pack_b';
  *   only feed columns of C past `n`, which the caller never reads.
  * - `rows_w(a, b, c, m, k, lda, ldc)`: `C[m, 4w] = A[m, k] · Bpanel[k, 4w]`, A and C row-major with row strides
  *   `lda` and `ldc` in bytes. Full `mr`-row tiles, then single rows for the rest of `m`.
+ * - `row_sum*(c, ldc, rows, n, bias, sums)`: the row sums of a block of C, with an optional bias and relu on
+ *   each element first (row_sum_module.ts): the epilogue of `sum(relu(x·W + b), -1)`.
  *
  * Every product and sum is f32, in k order: one rounding each, or with a fused `fma` tile one rounding per
  * multiply-add; nothing is skipped, so NaN and Infinity propagate as in the textbook loop.
@@ -65,6 +68,7 @@ export function buildGemmModule(tile: GemmTile = GEMM_TILE, memory: MemoryImport
     functions.push({ body: rowsFunction(tile.mr, 2 * (w - 1), 2 * (w - 1) + 1), exportAs: rowsExport(w) });
   }
   functions.push({ body: packB(4 * tile.nv), exportAs: PACK_B_EXPORT });
+  functions.push(...ROW_SUM_EPILOGUES.map(rowSumFunction));
   return encodeModule({ memory, functions });
 }
 

@@ -46,15 +46,24 @@ export const Op = {
   select: 0x1b,
   local_get: 0x20,
   local_set: 0x21,
+  f32_load: 0x2a,
   f32_store: 0x38,
+  f32_const: 0x43,
+  f64_const: 0x44,
   i32_const: 0x41,
   i32_lt_s: 0x48,
   i32_gt_s: 0x4a,
   i32_le_s: 0x4c,
   i32_ge_s: 0x4e,
+  i32_and: 0x71,
   i32_add: 0x6a,
   i32_sub: 0x6b,
   i32_mul: 0x6c,
+  f32_add: 0x92,
+  f32_max: 0x97,
+  f64_add: 0xa0,
+  f32_demote_f64: 0xb6,
+  f64_promote_f32: 0xbb,
 } as const;
 
 /** The prefix byte of SIMD128 instructions; the sub-opcode that follows is a LEB128 u32 (spec 5.4.8). */
@@ -69,6 +78,7 @@ export const SimdOp = {
   f32x4_splat: 0x13,
   f32x4_extract_lane: 0x1f,
   f32x4_add: 0xe4,
+  f32x4_max: 0xe9,
   f32x4_mul: 0xe6,
   /** Relaxed SIMD (a finished proposal; V8 11.3, Node 20, has it behind a flag): `a·b + c`, fused where the CPU can. */
   f32x4_relaxed_madd: 0x105,

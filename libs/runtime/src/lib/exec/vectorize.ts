@@ -110,7 +110,32 @@ const KIND_RULES: Partial<Record<string, Rule>> = {
   },
 };
 
+/**
+ * matmulReduce, per element `fusedReduce(matmul(a, b), ...xs)`. The common x·W case (a batched, W an
+ * unbatched matrix, the other inputs unbatched vectors, only the product's last axis reduced) is one call over
+ * the whole batch, as the matmul rule does for x·W: the kernel then sums the rows of one [B·m, k]·[k, n]
+ * product as it computes it. Anything else takes the matmul rule and then the reduction rule.
+ */
+const matmulReduceRule: Rule = (n, args, ins, rows) => {
+  const [a, b, ...xs] = args;
+  const sa = known(ins[0].shape);
+  const sb = known(ins[1].shape);
+  const product = getContract('matmul').infer([ins[0], ins[1]], {});
+  const productNode: ExprNode = { id: n.id, op: 'matmul', inputs: n.inputs.slice(0, 2), attrs: {}, dtype: product.dtype, shape: product.shape };
+  const { axes, keepDims } = getContract('fusedReduce').infer([productNode, ...ins.slice(2)], n.attrs).attrs as { axes: number[]; keepDims: boolean };
+  const last = product.shape.length - 1;
+  if (a.batched && !b.batched && sb.length === 2 && xs.every((x) => !x.batched && x.t.shape.length <= 1) && axes.length === 1 && axes[0] === last) {
+    const lead = rows * sa.slice(0, -1).reduce((x, y) => x * y, 1);
+    const flat = op('reshape', [a.t], { shape: [lead, sa[sa.length - 1]] });
+    const summed = op('matmulReduce', [flat, b.t, ...xs.map((x) => x.t)], { program: n.attrs.program, dtype: n.attrs.dtype, reduce: n.attrs.reduce, axis: [1], keepDims });
+    return op('reshape', [summed], { shape: [rows, ...known(n.shape)] });
+  }
+  const p = (KIND_RULES.matmul as Rule)(productNode, [a, b], ins.slice(0, 2), rows);
+  return (KIND_RULES.reduction as Rule)({ ...n, op: 'fusedReduce', inputs: [n.id, ...n.inputs.slice(2)] }, [{ t: p, batched: true }, ...xs], [productNode, ...ins.slice(2)], rows);
+};
+
 const RULES: Partial<Record<string, Rule>> = {
+  matmulReduce: matmulReduceRule,
   transpose: (n, [x], ins) => {
     const { perm } = normalized(n, ins) as { perm: number[] };
     return op('transpose', [x.t], { perm: [0, ...perm.map((p) => p + 1)] });

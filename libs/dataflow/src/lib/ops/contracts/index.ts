@@ -10,6 +10,7 @@ import './softmax';
 import './creation';
 import './fused';
 import './fused-reduce';
+import './matmul-reduce';
 
 export { unaryOutDType } from './unary';
 export { binaryOutDType } from './binary';
