@@ -1,5 +1,7 @@
-import { tensor, Tensor } from '@weir/dataflow';
-import { BARE, batchToRows, Column, compact, numberColumn, numberRunColumn, rowsToBatch } from './batch';
+import { from, map, ops, tensor, Tensor } from '@weir/dataflow';
+import { eagerCollect } from '@weir/eager';
+import { compile } from '../../index';
+import { BARE, batchToRows, Column, compact, isRecord, numberColumn, numberRunColumn, recordColumns, rowsToBatch } from './batch';
 import { schemaOf } from './schema';
 
 describe('column batches', () => {
@@ -87,5 +89,109 @@ describe('number columns left in their source array', () => {
     source[2] = 300; // copied now
     expect(Array.from((c as { tensor: Tensor }).tensor.data)).toEqual([2, 30, 4]);
     expect(numberRunColumn([1, 'x', 3], 0, 3)).toBeNull();
+  });
+});
+
+describe('record columns', () => {
+  const buf = Float32Array.from({ length: 32 }, (_, i) => i);
+  const view = (i: number) => new Tensor('float32', [4], buf.subarray(4 * i, 4 * i + 4));
+  const run = (n: number) => Array.from({ length: n }, (_, i) => ({ x: view(i) }));
+  const values = (b: { columns: ReadonlyMap<string, Column> }, name: string) => {
+    const c = b.columns.get(name);
+    if (c?.kind !== 'values') throw new Error(`expected a values column, got ${c?.kind}`);
+    return c.values;
+  };
+
+  it('one bad record in the middle of an adjacent run leaves the field as the values themselves', () => {
+    const wrongShape = new Tensor('float32', [3], buf.subarray(8, 11));
+    const wrongDtype = tensor([8, 9, 10, 11], 'int32');
+    // [what, the row at index 2, what the column holds there]
+    const bad: [string, unknown, unknown][] = [
+      ['a wrong shape', { x: wrongShape }, wrongShape],
+      ['a wrong dtype', { x: wrongDtype }, wrongDtype],
+      ['a missing field', {}, undefined],
+      ['a non-record', 5, undefined],
+      ['null', null, undefined],
+      ['an array', [view(2)], undefined],
+      ['a tensor itself', view(2), undefined],
+    ];
+    for (const [what, row, at2] of bad) {
+      const rows: unknown[] = run(5);
+      rows[2] = row;
+      const b = rowsToBatch(rows, 0);
+      expect([what, [...b.columns.keys()]]).toEqual([what, ['x']]);
+      const xs = values(b, 'x');
+      expect([what, xs.length, xs[2]]).toEqual([what, 5, at2]);
+      for (const i of [0, 1, 3, 4]) expect(xs[i]).toBe((rows[i] as { x: Tensor }).x);
+    }
+  });
+
+  it('takes plain objects alone for records', () => {
+    expect(isRecord({ x: 1 })).toBe(true);
+    expect(isRecord({})).toBe(true);
+    class Point { x = 1; }
+    const notRecords = [null, undefined, 1, 'x', [1], tensor([1]), new Point(), Object.create(null), new Map(), Object.setPrototypeOf([1], Object.prototype)];
+    for (const v of notRecords) expect([v, isRecord(v)]).toEqual([v, false]);
+  });
+
+  it('builds a column for every field any record has, in order of first appearance', () => {
+    const rows: unknown[] = run(4);
+    rows[2] = { x: view(2), y: 1 };
+    rows[3] = { z: true, x: view(3) };
+    const b = rowsToBatch(rows, 0);
+    expect([...b.columns.keys()]).toEqual(['x', 'y', 'z']);
+    expect(b.columns.get('x')?.kind).toBe('tensor');
+    expect(values(b, 'y')).toEqual([undefined, undefined, 1, undefined]);
+    expect(values(b, 'z')).toEqual([undefined, undefined, undefined, true]);
+  });
+
+  it('orders columns by the first record when later ones list the same fields in another order', () => {
+    const rows = [{ id: 0, x: view(0) }, { x: view(1), id: 1 }];
+    const b = rowsToBatch(rows, 0);
+    expect([...b.columns.keys()]).toEqual(['id', 'x']);
+    expect((b.columns.get('x') as { tensor: Tensor }).tensor.data.buffer).toBe(buf.buffer);
+  });
+
+  it('reads only own fields when Object.prototype has an enumerable one', () => {
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
+    try {
+      const b = rowsToBatch(run(3), 0);
+      expect([...b.columns.keys()]).toEqual(['x']);
+      expect(b.columns.get('x')?.kind).toBe('tensor');
+    } finally {
+      delete (Object.prototype as { polluted?: number }).polluted;
+    }
+  });
+
+  it('keeps a hole of a sparse source array a hole, as Array.prototype.map does', () => {
+    const rows = [{ s: 'a' }, , { s: 'b' }];
+    const s = values(rowsToBatch(rows, 0), 's');
+    expect(s).toHaveLength(3);
+    expect(1 in s).toBe(false);
+  });
+
+  it('leaves out dropped fields and keeps the others in order', () => {
+    const rows = [{ a: 1, x: view(0), b: 'p' }, { a: 2, x: view(1), b: 'q' }];
+    const columns = recordColumns(rows, new Set(['x']));
+    expect([...columns.keys()]).toEqual(['a', 'b']);
+    expect(columns.get('a')?.kind).toBe('number');
+  });
+
+  it('in a compiled plan, a bad record in an adjacent run fails or is dead-lettered as it is eagerly', async () => {
+    const W = tensor(Float32Array.from({ length: 8 }, (_, i) => i / 4), 'float32', [4, 2]);
+    const rows: unknown[] = run(8);
+    rows[5] = { x: new Tensor('float32', [3], buf.subarray(20, 23)) };
+    const flow = from(rows).pipe(map((r: { x: Tensor }) => ops.sum(ops.matmul(r.x, W))));
+    const message = "Stage map#0 (op 'matmul') failed on source element 5: Argument 'b' passed to 'matmul' has shape [4,2]; expected [3,*]";
+    await expect(compile(flow, { batchSize: 4 }).collect()).rejects.toThrow(message);
+    const dead: [unknown, string][] = [];
+    const plan = compile(flow, { batchSize: 4, errors: { deadLetter: (r, e) => dead.push([r, e.message]) } });
+    const kept = await plan.collect();
+    expect(dead).toEqual([[rows[5], message]]);
+    const good = from(rows.filter((_, i) => i !== 5)).pipe(map((r: { x: Tensor }) => ops.sum(ops.matmul(r.x, W))));
+    const num = (v: unknown) => (v instanceof Tensor ? v.item() : v) as number;
+    const eager = (await eagerCollect(good)).map(num);
+    expect(kept).toHaveLength(7);
+    kept.map(num).forEach((v, i) => expect(v).toBeCloseTo(eager[i], 4));
   });
 });

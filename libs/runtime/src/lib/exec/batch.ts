@@ -1,5 +1,5 @@
-import { allocate, isTensor, sizeOf, Tensor } from '@weir/dataflow';
-import type { TypedArray } from '@weir/dataflow';
+import { allocate, sizeOf, Tensor } from '@weir/dataflow';
+import { tensorColumn } from './tensor-column';
 
 /**
  * The executor's currency: a batch of rows stored column by column.
@@ -41,14 +41,63 @@ export const BARE = '';
  */
 export function rowsToBatch(rows: readonly unknown[], src: Float64Array | number): ColumnBatch {
   const bare = rows.length > 0 && !isRecord(rows[0]);
-  const columns = new Map<string, Column>();
-  if (bare) columns.set(BARE, toColumn(rows));
-  else {
-    const names = new Set<string>();
-    for (const r of rows) if (isRecord(r)) for (const k of Object.keys(r)) names.add(k);
-    for (const name of names) columns.set(name, toColumn(rows.map((r) => (isRecord(r) ? r[name] : undefined))));
-  }
+  const columns = bare ? new Map<string, Column>([[BARE, toColumn(rows)]]) : recordColumns(rows, null);
   return typeof src === 'number' ? rangeBatch(rows.length, bare, columns, src) : { length: rows.length, bare, columns, src };
+}
+
+/**
+ * Record rows as columns: one per field some record has, in order of first appearance, except those in
+ * `drop`. Rows that are not records have no fields (undefined in every column).
+ */
+export function recordColumns(rows: readonly unknown[], drop: ReadonlySet<string> | null): Map<string, Column> {
+  const columns = new Map<string, Column>();
+  const { names, allRecords } = recordFields(rows);
+  for (const name of names) if (drop === null || !drop.has(name)) columns.set(name, toColumn(fieldValues(rows, name, allRecords)));
+  return columns;
+}
+
+interface RecordFields {
+  /** The union of the records' own enumerable field names, in order of first appearance. */
+  readonly names: readonly string[];
+  /** Every row is known to be a record, so reading a field need not check each row again. */
+  readonly allRecords: boolean;
+}
+
+/**
+ * The rows of one source nearly always have the first row's fields. That is checked with for-in, which reads
+ * V8's enum cache where Object.keys makes an array per row; the union is built only when some record has
+ * another field. (for-in also yields inherited enumerable fields: a polluted Object.prototype only sends the
+ * batch down the union path, which sees own fields alone.)
+ */
+function recordFields(rows: readonly unknown[]): RecordFields {
+  if (rows.length === 0 || !isRecord(rows[0])) return { names: unionOfFieldNames(rows), allRecords: false };
+  const first = Object.keys(rows[0]);
+  let allRecords = true;
+  for (let i = 1; i < rows.length; i++) {
+    const r = rows[i];
+    if (!isRecord(r)) allRecords = false;
+    else for (const k in r) if (!first.includes(k)) return { names: unionOfFieldNames(rows), allRecords: false };
+  }
+  return { names: first, allRecords };
+}
+
+function unionOfFieldNames(rows: readonly unknown[]): string[] {
+  const names = new Set<string>();
+  for (const r of rows) if (isRecord(r)) for (const k of Object.keys(r)) names.add(k);
+  return [...names];
+}
+
+/**
+ * One field of every row (undefined where a row lacks it or is not a record). When every row is a record, a
+ * plain loop with no check and no callback; otherwise (a bad row, or a hole in a sparse source array) map,
+ * which keeps a hole a hole.
+ */
+function fieldValues(rows: readonly unknown[], name: string, allRecords: boolean): unknown[] {
+  if (!allRecords) return rows.map((r) => (isRecord(r) ? r[name] : undefined));
+  const n = rows.length;
+  const values: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) values[i] = (rows[i] as Record<string, unknown>)[name];
+  return values;
 }
 
 /** A batch of source elements `start`, `start + 1`, ...: its `src` column is made on first read. */
@@ -198,39 +247,14 @@ export function toColumn(values: readonly unknown[]): Column {
   if (n > 0 && values.every((v) => typeof v === 'boolean')) {
     return { kind: 'boolean', tensor: new Tensor('bool', [n], Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0))) };
   }
-  if (n > 0 && values.every(isTensor)) {
-    const first = values[0] as Tensor;
-    const same = (values as Tensor[]).every((t) => t.dtype === first.dtype && t.shape.length === first.rank && t.shape.every((d, i) => d === first.shape[i]));
-    if (same) {
-      let data = adjacentViews(values as Tensor[]);
-      if (data === null) {
-        const copy = allocate(first.dtype, n * first.size);
-        (values as Tensor[]).forEach((t, i) => copy.set(t.data, i * first.size));
-        data = copy;
-      }
-      return { kind: 'tensor', tensor: new Tensor(first.dtype, [n, ...first.shape], data) };
-    }
-  }
-  return { kind: 'values', values };
+  return tensorColumn(values) ?? { kind: 'values', values };
 }
 
 /**
- * When the tensors are views lying back to back in one buffer (records cut from one array, or the rows of a
- * batch read back out), the column is that stretch of the buffer itself: no copy. Tensors are immutable, so
- * sharing their memory is safe. Null otherwise.
+ * A plain object. Its prototype being Object.prototype already rules out a Tensor, so there is no
+ * `instanceof Tensor` here: this runs once per row, and an imported binding is read through the exporting
+ * module's getter on every call. An array whose prototype was set to Object.prototype is still not a record.
  */
-function adjacentViews(ts: readonly Tensor[]): TypedArray | null {
-  const first = ts[0].data;
-  const bytes = first.byteLength;
-  if (ts.length < 2 || bytes === 0) return null;
-  for (let i = 1; i < ts.length; i++) {
-    const d = ts[i].data;
-    if (d.buffer !== first.buffer || d.byteOffset !== first.byteOffset + i * bytes) return null;
-  }
-  const Ctor = first.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
-  return new Ctor(first.buffer, first.byteOffset, first.length * ts.length);
-}
-
 export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !isTensor(x) && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+  return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype && !Array.isArray(x);
 }

@@ -1,7 +1,7 @@
 import { RecordBatch, Table } from 'apache-arrow';
 import { arrowRows, describeSource, SourceDesc } from '@weir/dataflow';
 import { Tensor } from '@weir/dataflow';
-import { BARE, Column, ColumnBatch, isRecord, numberRunColumn, rangeBatch, rowsToBatch, toColumn, withColumns } from './batch';
+import { BARE, Column, ColumnBatch, isRecord, numberRunColumn, rangeBatch, recordColumns, rowsToBatch, withColumns } from './batch';
 import type { Schema } from './propagate';
 import { schemaOf } from './schema';
 
@@ -170,10 +170,7 @@ export function withoutFields(b: ColumnBatch, drop: ReadonlySet<string>): Column
 /** rowsToBatch for records, never building the dropped fields' columns (each kept column typed as rowsToBatch types it). */
 function rowsWithout(rows: readonly unknown[], src: Float64Array | number, drop: ReadonlySet<string>): ColumnBatch {
   if (rows.length === 0 || !isRecord(rows[0])) return rowsToBatch(rows, src);
-  const names = new Set<string>();
-  for (const r of rows) if (isRecord(r)) for (const k of Object.keys(r)) if (!drop.has(k)) names.add(k);
-  const columns = new Map<string, Column>();
-  for (const name of names) columns.set(name, toColumn(rows.map((r) => (isRecord(r) ? r[name] : undefined))));
+  const columns = recordColumns(rows, drop);
   return typeof src === 'number' ? rangeBatch(rows.length, false, columns, src) : { length: rows.length, bare: false, columns, src };
 }
 
