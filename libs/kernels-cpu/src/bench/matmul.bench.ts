@@ -6,6 +6,7 @@
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --blocks     WASM A-block sizes (backs A_BLOCK_BYTES)
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --crossover  tiny products per call (backs WASM_MATMUL_MIN_MACS)
  *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --js-loops   JS loop orders (backs MATMUL_BLOCK)
+ *   npx tsx libs/kernels-cpu/src/bench/matmul.bench.ts --threads    one thread against all (backs PARALLEL_MIN_MACS)
  *
  * Each figure is the best of 5 timed rounds after a warm-up. On the 2-core CI machine (Xeon with FMA, V8
  * 11.3, load under 1), the JS column being the float32 path below the threshold (double scratch, then rounding):
@@ -24,6 +25,8 @@
 import { gemmImpl, matmulImpl } from '../lib/matmul_impl';
 import { A_BLOCK_BYTES, createWasmGemm, WasmGemm, wasmGemm } from '../lib/wasm/gemm_f32';
 import type { GemmTile } from '../lib/wasm/gemm_module';
+import { PARALLEL_MIN_MACS } from '../lib/wasm/gemm_threads';
+import { defaultThreadCount } from '../lib/wasm/wasm_threads';
 
 type Shape3 = readonly [m: number, k: number, n: number];
 
@@ -174,8 +177,33 @@ function jsLoops(): void {
   }
 }
 
+/** One thread against all (gemm_threads.ts): products and row sums, and sizes around PARALLEL_MIN_MACS. */
+async function threads(): Promise<void> {
+  const shapes: Shape3[] = [[8192, 256, 64], [1024, 1024, 1024], [2048, 256, 64], [1024, 256, 64], [512, 256, 64], [256, 256, 64], [128, 256, 64], [256, 64, 64]];
+  const one = createWasmGemm({ threads: 1 });
+  const all = createWasmGemm();
+  if (one === null || all === null) throw new Error('no WebAssembly SIMD128 on this runtime');
+  // A worker starts once the event loop turns (~50 ms); until then the caller runs its share. Measure after.
+  const warm = inputs([8192, 256, 64]);
+  all.gemm(warm.a, [0], warm.b, [0], warm.out, 8192, 256, 64);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  console.log(`shape                      MACs        1 thread  all threads (${defaultThreadCount()})  (GFLOP/s; PARALLEL_MIN_MACS ${PARALLEL_MIN_MACS})`);
+  for (const shape of shapes) {
+    const { a, b, out } = inputs(shape);
+    const [m, k, n] = shape;
+    const row = [one, all].map((g) => gflops(shape, secondsPerCall(wasmCall(g, shape, a, b, out), flopsOf(shape))).padStart(8));
+    console.log(`${label(shape).padEnd(26)} ${String(m * k * n).padStart(10)}  ${row[0]}  ${row[1]}`);
+  }
+  const shape: Shape3 = [8192, 256, 64];
+  const { a, b } = inputs(shape);
+  const bias = new Float32Array(64).fill(0.1);
+  const sums = new Float32Array(8192);
+  const row = [one, all].map((g) => gflops(shape, secondsPerCall(() => g.rowSums(a, b, bias, true, sums, ...shape), flopsOf(shape))).padStart(8));
+  console.log(`${`${label(shape)} row sums`.padEnd(26)} ${String(8192 * 256 * 64).padStart(10)}  ${row[0]}  ${row[1]}`);
+}
+
 const mode = process.argv[2] ?? '';
-const modes: Readonly<Record<string, () => void>> = { '': mainTable, '--tiles': tiles, '--blocks': blocks, '--crossover': crossover, '--js-loops': jsLoops };
+const modes: Readonly<Record<string, () => void | Promise<void>>> = { '': mainTable, '--tiles': tiles, '--blocks': blocks, '--crossover': crossover, '--js-loops': jsLoops, '--threads': threads };
 const run = modes[mode];
 if (run === undefined) throw new Error(`unknown mode ${mode}; expected one of ${Object.keys(modes).filter(Boolean).join(', ')}`);
-run();
+void run();

@@ -1,7 +1,10 @@
 import { buildGemmModule, GEMM_TILE, GEMM_TILE_FMA, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
+import { threadedGemm } from './gemm_threads';
 import { relaxedSimd } from './relaxed_simd';
 import { ROW_SUM_EPILOGUES, rowSumExport } from './row_sum_module';
-import { WASM_PAGE_BYTES, wasmApi, WasmApi, WasmMemory } from './wasm_api';
+import { align16, copyOut, Scratch } from './scratch';
+import { wasmApi, WasmApi, WasmMemory } from './wasm_api';
+import { defaultThreadCount } from './wasm_threads';
 
 /** A float32 GEMM in WebAssembly; see {@link createWasmGemm}. */
 export interface WasmGemm {
@@ -34,9 +37,6 @@ export interface WasmGemm {
  */
 export const A_BLOCK_BYTES = 256 * 1024;
 
-/** More scratch than this and the product stays in JS: no kernel call should hold a gigabyte. */
-const MAX_SCRATCH_BYTES = 1 << 30;
-
 type RowsFn = (a: number, b: number, c: number, m: number, k: number, lda: number, ldc: number) => void;
 type PackFn = (src: number, dst: number, k: number, n: number, n4: number) => void;
 type RowSumFn = (c: number, ldc: number, rows: number, n: number, bias: number, sums: number) => void;
@@ -66,6 +66,21 @@ export interface WasmGemmOptions {
   /** By default GEMM_TILE_FMA where relaxed SIMD's multiply-add is fused on this CPU, else GEMM_TILE. */
   readonly tile?: GemmTile;
   readonly aBlockBytes?: number;
+  /**
+   * Threads a big product is split across, the caller included (gemm_threads.ts). Default: the
+   * `WEIR_KERNEL_THREADS` environment variable, else one a core (defaultThreadCount); 1 keeps every product
+   * on the calling thread.
+   */
+  readonly threads?: number;
+}
+
+/** Set to a whole number to fix how many threads a big product uses; 1 turns worker threads off. */
+export const KERNEL_THREADS_ENV = 'WEIR_KERNEL_THREADS';
+
+function kernelThreads(): number {
+  const env = typeof process === 'undefined' ? undefined : process.env[KERNEL_THREADS_ENV];
+  const n = env === undefined ? NaN : Number(env);
+  return Number.isInteger(n) && n >= 1 ? n : defaultThreadCount();
 }
 
 /**
@@ -89,11 +104,19 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | null {
   const api = wasmApi();
   if (api === null) return null;
   const relaxed = relaxedSimd(api);
-  if (options.tile !== undefined) return gemmWithTile(api, options.tile, relaxed?.fused === true, options);
-  if (relaxed?.fused !== true) return gemmWithTile(api, GEMM_TILE, false, options);
-  const many = gemmWithTile(api, GEMM_TILE_FMA, true, options);
+  const threads = options.threads ?? kernelThreads();
+  /** `tile`'s GEMM, split across threads for big products where there are threads to be had. */
+  const withThreads = (tile: GemmTile, fused: boolean): WasmGemm | null => {
+    const serial = gemmWithTile(api, tile, fused, options);
+    if (serial === null || threads < 2 || options.memory !== undefined) return serial;
+    return threadedGemm(serial, tile, threads, options.aBlockBytes ?? A_BLOCK_BYTES) ?? serial;
+  };
+  if (options.tile !== undefined) return withThreads(options.tile, relaxed?.fused === true);
+  if (relaxed?.fused !== true) return withThreads(GEMM_TILE, false);
+  const many = withThreads(GEMM_TILE_FMA, true);
+  // Products of fewer rows than a tile never split.
   const few = gemmWithTile(api, FEW_ROWS_TILE_FMA, true, options);
-  if (many === null || few === null) return gemmWithTile(api, GEMM_TILE, false, options);
+  if (many === null || few === null) return withThreads(GEMM_TILE, false);
   return {
     fusedMultiplyAdd: true,
     gemm: (a, aOffsets, b, bOffsets, out, m, k, n) => (m < GEMM_TILE_FMA.mr ? few : many).gemm(a, aOffsets, b, bOffsets, out, m, k, n),
@@ -117,21 +140,8 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
   const rows = Array.from({ length: tile.nv }, (_, w) => instance.exports[rowsExport(w + 1)] as RowsFn);
   const packB = instance.exports[PACK_B_EXPORT] as PackFn;
   const nr = 4 * tile.nv;
-  let heap = new Float32Array(mem.buffer);
-
-  const reserve = (bytes: number): boolean => {
-    if (bytes > MAX_SCRATCH_BYTES) return false;
-    const have = mem.buffer.byteLength;
-    if (bytes > have) {
-      try {
-        mem.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
-      } catch {
-        return false;
-      }
-    }
-    if (heap.buffer !== mem.buffer || heap.length * 4 !== mem.buffer.byteLength) heap = new Float32Array(mem.buffer);
-    return true;
-  };
+  const scratch = new Scratch(mem);
+  const reserve = (bytes: number): boolean => scratch.reserve(bytes);
 
   const rowSum = new Map(ROW_SUM_EPILOGUES.map((e) => [`${e.bias}/${e.relu}`, instance.exports[rowSumExport(e)] as RowSumFn]));
 
@@ -151,12 +161,12 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
     return reserve(end + extra) ? { n4, mc, bRaw, bPacked, aBlock, cBlock, end } : null;
   };
   const loadB = (L: Layout, b: Float32Array, from: number, k: number, n: number): void => {
-    heap.set(b.subarray(from, from + k * n), L.bRaw / 4);
+    scratch.heap.set(b.subarray(from, from + k * n), L.bRaw / 4);
     packB(L.bRaw, L.bPacked, k, n, L.n4);
   };
   /** C's block for `rowCount` rows of A from element `aStart`, into L.cBlock. */
   const blockProduct = (L: Layout, a: Float32Array, aStart: number, rowCount: number, k: number): void => {
-    heap.set(a.subarray(aStart, aStart + rowCount * k), L.aBlock / 4);
+    scratch.heap.set(a.subarray(aStart, aStart + rowCount * k), L.aBlock / 4);
     for (let j0 = 0; j0 < L.n4; j0 += nr) {
       const width = Math.min(nr, L.n4 - j0) / 4;
       rows[width - 1](L.aBlock, L.bPacked + 4 * j0 * k, L.cBlock + 4 * j0, rowCount, k, 4 * k, 4 * L.n4);
@@ -174,7 +184,7 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
         for (let i0 = 0; i0 < m; i0 += L.mc) {
           const rowCount = Math.min(L.mc, m - i0);
           blockProduct(L, a, aOffsets[t] + i0 * k, rowCount, k);
-          copyOut(heap, L.cBlock / 4, rowCount, n, L.n4, out, t * mn + i0 * n);
+          copyOut(scratch.heap, L.cBlock / 4, rowCount, n, L.n4, out, t * mn + i0 * n);
         }
       }
       return true;
@@ -186,13 +196,13 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
       const biasAt = L.end;
       const sumsAt = biasAt + align16(4 * n);
       const epilogue = rowSum.get(`${bias !== null}/${relu}`) as RowSumFn;
-      if (bias !== null) heap.set(bias.subarray(0, n), biasAt / 4);
+      if (bias !== null) scratch.heap.set(bias.subarray(0, n), biasAt / 4);
       loadB(L, b, 0, k, n);
       for (let i0 = 0; i0 < m; i0 += L.mc) {
         const rowCount = Math.min(L.mc, m - i0);
         blockProduct(L, a, i0 * k, rowCount, k);
         epilogue(L.cBlock, 4 * L.n4, rowCount, n, biasAt, sumsAt);
-        out.set(heap.subarray(sumsAt / 4, sumsAt / 4 + rowCount), i0);
+        out.set(scratch.heap.subarray(sumsAt / 4, sumsAt / 4 + rowCount), i0);
       }
       return true;
     },
@@ -207,23 +217,4 @@ interface Layout {
   readonly aBlock: number;
   readonly cBlock: number;
   readonly end: number;
-}
-
-function align16(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
-}
-
-/**
- * C's block (rows of `n4`) into `out` (rows of `n`): one copy when there is no padding; else a copy a row
- * for wide rows and an element loop for narrow ones, where `subarray().set()` costs ~40 ns a row
- * ([256,1]·[1,1]: 11 µs by rows, under 1 µs by elements).
- */
-function copyOut(heap: Float32Array, from: number, rows: number, n: number, n4: number, out: Float32Array, to: number): void {
-  if (n === n4) {
-    out.set(heap.subarray(from, from + rows * n), to);
-  } else if (n >= 64) {
-    for (let i = 0; i < rows; i++) out.set(heap.subarray(from + i * n4, from + i * n4 + n), to + i * n);
-  } else {
-    for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) out[to + i * n + j] = heap[from + i * n4 + j];
-  }
 }

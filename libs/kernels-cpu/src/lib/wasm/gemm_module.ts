@@ -2,6 +2,7 @@ import { FunctionBuilder } from './function_builder';
 import { encodeModule, FunctionDef, MemoryImport } from './module_encoder';
 import { Op, SimdOp, ValType } from './opcodes';
 import { ROW_SUM_EPILOGUES, rowSumFunction } from './row_sum_module';
+import { spanFunctions } from './span_module';
 
 /**
  * The register tile of the float32 GEMM: `mr` rows of C by `nv` f32x4 vectors (4·nv columns), kept in
@@ -49,6 +50,8 @@ export const PACK_B_EXPORT = 'pack_b';
  *   `lda` and `ldc` in bytes. Full `mr`-row tiles, then single rows for the rest of `m`.
  * - `row_sum*(c, ldc, rows, n, bias, sums)`: the row sums of a block of C, with an optional bias and relu on
  *   each element first (row_sum_module.ts): the epilogue of `sum(relu(x·W + b), -1)`.
+ * - `span(...)` and `span_sum*(...)`: a whole span of rows of the product, or of its row sums, in one call
+ *   (span_module.ts), which is what a worker thread runs for its share.
  *
  * Every product and sum is f32, in k order: one rounding each, or with a fused `fma` tile one rounding per
  * multiply-add; nothing is skipped, so NaN and Infinity propagate as in the textbook loop.
@@ -68,7 +71,9 @@ export function buildGemmModule(tile: GemmTile = GEMM_TILE, memory: MemoryImport
     functions.push({ body: rowsFunction(tile.mr, 2 * (w - 1), 2 * (w - 1) + 1), exportAs: rowsExport(w) });
   }
   functions.push({ body: packB(4 * tile.nv), exportAs: PACK_B_EXPORT });
+  const rowSumAt = functions.length;
   functions.push(...ROW_SUM_EPILOGUES.map(rowSumFunction));
+  functions.push(...spanFunctions({ nv: tile.nv, rowsFn: (w) => 2 * tile.nv + (w - 1), rowSumFn: (e) => rowSumAt + ROW_SUM_EPILOGUES.indexOf(e) }));
   return encodeModule({ memory, functions });
 }
 
