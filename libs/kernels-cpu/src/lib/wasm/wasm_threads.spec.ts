@@ -250,7 +250,7 @@ describe('WasmThreads', () => {
       `const { WasmThreads } = require(${JSON.stringify(join(__dirname, 'wasm_threads'))});`,
       `const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });`,
       `const pool = new WasmThreads(buildGemmModule(GEMM_TILE, { module: 'env', name: 'memory', initial: 1, maximum: 1, shared: true }), memory, { threads: 2 });`,
-      `pool.ready().then((n) => { pool.run('rows_4', [[0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]]); console.log('threads', n); });`,
+      `pool.ready().then((n) => { pool.run('rows_4', [[0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]]); process.stdout.write('threads ' + n + '\\n'); });`,
     ].join('\n');
     const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), '-e', script], { encoding: 'utf8', timeout: 30000 });
     expect(child.stderr).toBe('');
