@@ -1,4 +1,5 @@
-import { argError, Attrs, getContract, Inferred, OpError, registerContract, ValueInfo } from '../contract';
+import { argError, Attrs, getContract, Inferred, registerContract, ValueInfo } from '../contract';
+import { inferOnBehalf } from './helpers';
 import type { ReduceOp } from '../op-names';
 
 /**
@@ -36,19 +37,7 @@ function show(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 40)}...` : s;
 }
 
-/**
- * Runs the inference of the op `inner` (fused, sum, max, min) on this op's behalf: an error it raises about
- * its own arguments is reported as this op's, since those arguments are this op's.
- */
-function onBehalf(inner: string, infer: () => Inferred): Inferred {
-  try {
-    return infer();
-  } catch (e) {
-    const from = ` passed to '${inner}' `;
-    if (e instanceof OpError && e.op === inner && e.message.includes(from)) throw new OpError(OP, e.message.replace(from, ` passed to '${OP}' `));
-    throw e;
-  }
-}
+const onBehalf = (inner: string, infer: () => Inferred): Inferred => inferOnBehalf(OP, inner, infer);
 
 registerContract({
   name: OP,

@@ -1,6 +1,6 @@
 import { DType, DTYPES, isDType } from '../../core/dtype';
 import { Dim, formatShape, normalizeAxis, SymShape } from '../../core/shape';
-import { argError, AttrValue, ValueInfo } from '../contract';
+import { argError, AttrValue, Inferred, OpError, ValueInfo } from '../contract';
 
 export function requireDType(op: string, arg: string, x: ValueInfo, allowed: readonly DType[]): void {
   if (!allowed.includes(x.dtype)) {
@@ -47,4 +47,19 @@ export function dimsEqual(a: Dim, b: Dim): boolean {
 
 export function shapeStr(s: SymShape): string {
   return formatShape(s);
+}
+
+/**
+ * Runs the inference of op `inner` on behalf of op `op`, a fused op built from it (fusedReduce from fused and
+ * a reduction, matmulReduce from matmul and fusedReduce): an error `inner` raises about its own arguments is
+ * reported as `op`'s, since those arguments are `op`'s.
+ */
+export function inferOnBehalf(op: string, inner: string, infer: () => Inferred): Inferred {
+  try {
+    return infer();
+  } catch (e) {
+    const from = ` passed to '${inner}' `;
+    if (e instanceof OpError && e.op === inner && e.message.includes(from)) throw new OpError(op, e.message.replace(from, ` passed to '${op}' `));
+    throw e;
+  }
 }

@@ -1,4 +1,5 @@
-import { argError, Attrs, getContract, Inferred, OpError, registerContract, ValueInfo } from '../contract';
+import { argError, Attrs, getContract, Inferred, registerContract, ValueInfo } from '../contract';
+import { inferOnBehalf } from './helpers';
 
 /**
  * `matmulReduce(a, b, ...xs)`: a matmul whose product feeds a fusedReduce and nothing else, as one op, so a
@@ -21,16 +22,7 @@ import { argError, Attrs, getContract, Inferred, OpError, registerContract, Valu
  */
 const OP = 'matmulReduce';
 
-/** The inner op's inference on this op's behalf: its complaint about its own arguments names this op. */
-function onBehalf(inner: string, infer: () => Inferred): Inferred {
-  try {
-    return infer();
-  } catch (e) {
-    const from = ` passed to '${inner}' `;
-    if (e instanceof OpError && e.op === inner && e.message.includes(from)) throw new OpError(OP, e.message.replace(from, ` passed to '${OP}' `));
-    throw e;
-  }
-}
+const onBehalf = (inner: string, infer: () => Inferred): Inferred => inferOnBehalf(OP, inner, infer);
 
 registerContract({
   name: OP,
