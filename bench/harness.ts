@@ -115,6 +115,34 @@ export interface Measurement {
   readonly peakRssMB: number;
   /** The machine's 1-minute load average after the timed runs: other work on the machine skews the figures. */
   readonly loadAvg: number;
+  /**
+   * During the timed runs, from /proc/stat (Linux; absent elsewhere): `otherCores`, the cores' worth of CPU
+   * that processes other than this one used; `stealCores`, the cores' worth the hypervisor gave to other
+   * machines while this one's vCPUs wanted to run (steal time). Unlike the load average, neither counts this
+   * process's own threads (a case that keeps both cores busy has a load of 2 by itself) or time waiting on disk.
+   */
+  readonly otherCores?: number;
+  readonly stealCores?: number;
+}
+
+/** The CPU jiffies /proc/stat counts for the whole machine: busy (user, nice, system, irq, softirq) and steal. */
+interface CpuJiffies {
+  readonly busy: number;
+  readonly steal: number;
+}
+
+/** Jiffies a second: USER_HZ, 100 on every Linux architecture Node runs on. */
+const USER_HZ = 100;
+
+function cpuJiffies(): CpuJiffies | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq;
+    return Number.isFinite(busy) ? { busy, steal: Number.isFinite(steal) ? steal : 0 } : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface Schedule {
@@ -169,6 +197,9 @@ export async function measure(c: Case, schedule: Schedule): Promise<Measurement>
   const timesMs: number[] = [];
   const cpuMs: number[] = [];
   let runTotal = 0;
+  const machineBefore = cpuJiffies();
+  const ownBefore = process.cpuUsage();
+  const wallBefore = nowMs();
   while (timesMs.length < runsWanted && (timesMs.length < schedule.minRuns || (timesMs.length < schedule.maxRuns && runTotal < schedule.runSeconds * 1000))) {
     gc();
     const cpu = process.cpuUsage();
@@ -180,7 +211,20 @@ export async function measure(c: Case, schedule: Schedule): Promise<Measurement>
     cpuMs.push(((used.user + used.system) / 1000) * scale);
     runTotal += ms;
   }
-  return { answer, timesMs, cpuMs, warmupMs, setupMs, info, peakRssMB: process.resourceUsage().maxRSS / 1024, loadAvg: os.loadavg()[0] };
+  const others = otherWork(machineBefore, ownBefore, wallBefore);
+  return { answer, timesMs, cpuMs, warmupMs, setupMs, info, peakRssMB: process.resourceUsage().maxRSS / 1024, loadAvg: os.loadavg()[0], ...others };
+}
+
+/** Other processes' CPU and steal since `machine`/`own`/`wall` were read, in cores; {} without /proc/stat. */
+function otherWork(machine: CpuJiffies | null, own: NodeJS.CpuUsage, wall: number): { otherCores?: number; stealCores?: number } {
+  const after = cpuJiffies();
+  const seconds = (nowMs() - wall) / 1000;
+  if (machine === null || after === null || seconds < 0.5) return {};
+  const used = process.cpuUsage(own);
+  const ownSeconds = (used.user + used.system) / 1e6;
+  // Jiffies tick at 100 Hz, so a few hundredths of a core either way are rounding: floor at 0.
+  const otherCores = Math.max(0, ((after.busy - machine.busy) / USER_HZ - ownSeconds) / seconds);
+  return { otherCores, stealCores: (after.steal - machine.steal) / USER_HZ / seconds };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -211,6 +255,8 @@ export interface CaseResult {
   readonly setupMs?: number;
   readonly peakRssMB?: number;
   readonly loadAvg?: number;
+  readonly otherCores?: number;
+  readonly stealCores?: number;
   readonly info?: readonly string[];
   /** null: agrees with its reference; a string: how it differs. */
   readonly mismatch?: string | null;
@@ -422,15 +468,27 @@ export function machineLines(m: MachineInfo, r: Pick<RunResult, 'quick' | 'isola
 }
 
 /**
- * A warning when the machine was busy with other work while cases ran. The benchmark itself keeps about one
- * core busy, so a 1-minute load average above the number of cores means other work competed for the CPU.
+ * Whether the machine was busy with other work while cases ran: other processes' CPU and the hypervisor's
+ * steal during the timed runs (/proc/stat), else the 1-minute load average, which also counts this process's
+ * own threads and time waiting on disk. Over a quarter of a core either way makes the figures noisier.
  */
 export function loadWarning(r: RunResult): string | null {
-  const loads = r.groups.flatMap((g) => g.cases.map((c) => c.loadAvg)).filter((x): x is number => x !== undefined);
+  const cases = r.groups.flatMap((g) => g.cases);
+  const max = (xs: readonly (number | undefined)[]): number | null => {
+    const known = xs.filter((x): x is number => x !== undefined);
+    return known.length === 0 ? null : Math.max(...known);
+  };
+  const others = max(cases.map((c) => c.otherCores));
+  const steal = max(cases.map((c) => c.stealCores));
+  if (others !== null && steal !== null) {
+    const what = `other processes used up to ${others.toFixed(2)} of a core and the hypervisor took up to ${steal.toFixed(2)} (steal) while a case was timed`;
+    return others > 0.25 || steal > 0.25 ? `the machine was busy with other work (${what}): figures are noisier than usual` : `machine quiet (${what})`;
+  }
+  const loads = cases.map((c) => c.loadAvg).filter((x): x is number => x !== undefined);
   if (loads.length === 0) return null;
-  const max = Math.max(...loads);
-  const range = `load average ${Math.min(...loads).toFixed(1)}-${max.toFixed(1)} on ${r.machine.cores} cores`;
-  return max > r.machine.cores ? `the machine was busy with other work (${range}): figures are noisier than usual` : `machine quiet (${range})`;
+  const top = Math.max(...loads);
+  const range = `load average ${Math.min(...loads).toFixed(1)}-${top.toFixed(1)} on ${r.machine.cores} cores`;
+  return top > r.machine.cores ? `the machine was busy with other work (${range}): figures are noisier than usual` : `machine quiet (${range})`;
 }
 
 export function textReport(r: RunResult): string {

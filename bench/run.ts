@@ -233,11 +233,12 @@ async function runGroup(name: string, args: Args, co: ChildOptions): Promise<Gro
     const t = m.timesMs;
     results.push({
       ...base, answer: m.answer, info: m.info, setupMs: m.setupMs, warmupMs: m.warmupMs, peakRssMB: m.peakRssMB, loadAvg: m.loadAvg,
+      ...(m.otherCores !== undefined ? { otherCores: m.otherCores, stealCores: m.stealCores } : {}),
       ...(t.length > 0 ? { timesMs: t, medianMs: median(t), minMs: Math.min(...t), maxMs: Math.max(...t), cpuMs: m.cpuMs, cpuMedianMs: median(m.cpuMs) } : {}),
     });
     log(
       `   ${c.name.padEnd(30)} ${c.checkOnly ? 'checked (not timed)' : `median ${formatMs(median(t))}, min ${formatMs(Math.min(...t))} over ${t.length} runs after ${m.warmupMs.length} warm-up`}` +
-        `  [${((Date.now() - t0) / 1000).toFixed(1)} s, load ${m.loadAvg.toFixed(1)}]`,
+        `  [${((Date.now() - t0) / 1000).toFixed(1)} s, load ${m.loadAvg.toFixed(1)}${m.otherCores !== undefined ? `, others ${m.otherCores.toFixed(2)} + steal ${(m.stealCores ?? 0).toFixed(2)} cores` : ''}]`,
     );
   }
   const checked = checkAnswers(group, results);
