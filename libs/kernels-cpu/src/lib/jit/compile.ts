@@ -1,9 +1,16 @@
+import { NotANumberInRun } from '../not-a-number-in-run';
 import { floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid } from '../scalar_fns';
 import { FusedLoop, generateLoopSource, InputKinds } from './codegen';
 import { FusedReduceLoop, generateReduceLoopSource, ReduceKinds } from './reduce-codegen';
 
 /** The scalar helpers generated code may call as `H.name`: scalar_fns.ts, shared with the kernels. */
-const HELPERS = Object.freeze({ floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid });
+const HELPERS = Object.freeze({
+  floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid,
+  /** A `c` input's value at array index `p` is not a number (reduce-codegen.ts). */
+  notNumber(p: number): never {
+    throw new NotANumberInRun(p);
+  },
+});
 
 /**
  * The cache key of a program: its JSON with every number spelled out, since JSON writes NaN and ±Infinity as

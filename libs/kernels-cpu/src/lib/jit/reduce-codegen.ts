@@ -10,6 +10,8 @@ import { jitError, programSource, SlotRead } from './program-source';
  * - `r`: one value per output row: element `o`, read once per row
  * - `a`: full size, read as `f` but from `base` on: a run of a plain JS array of numbers read in place (its
  *   own letter, so the loop compiled for arrays is not the one typed arrays use: each stays monomorphic)
+ * - `c`: as `a`, over a run nobody has checked: a value that is not a number calls `H.notNumber(p)`, which
+ *   throws (fused-reduce-runs.ts); the check costs nothing on an array V8 holds as doubles
  */
 export type ReduceKinds = string;
 
@@ -35,6 +37,7 @@ const READS: ReadonlyMap<string, (s: number) => SlotRead> = new Map([
   ['r', (s: number) => ({ expr: `x${s}[o]`, level: 1 })],
   ['f', (s: number) => ({ expr: `x${s}[p]`, level: 2 })],
   ['a', (s: number) => ({ expr: `x${s}[p]`, level: 2 })],
+  ['c', (s: number) => ({ expr: `(typeof x${s}[p] === 'number' ? x${s}[p] : H.notNumber(p))`, level: 2 })],
   ['v', (s: number) => ({ expr: `x${s}[r]`, level: 2 })],
 ]);
 
@@ -53,7 +56,7 @@ const READS: ReadonlyMap<string, (s: number) => SlotRead> = new Map([
 export function generateReduceLoopSource(program: unknown, reduce: unknown, kinds: ReduceKinds): string {
   const fold = FOLDS.get(reduce);
   if (fold === undefined) throw jitError('fusedReduce', 'ends in a reduction the JIT does not know (expected sum, max or min)');
-  if (!/^[fsvra]*$/.test(kinds)) throw jitError('fusedReduce', `input kinds '${kinds.slice(0, 20)}' are not f/s/v/r/a`);
+  if (!/^[fsvrac]*$/.test(kinds)) throw jitError('fusedReduce', `input kinds '${kinds.slice(0, 20)}' are not f/s/v/r/a/c`);
   const src = programSource('fusedReduce', program, kinds.length, (s) => (READS.get(kinds[s]) as (s: number) => SlotRead)(s));
   const at = (level: number, indent: string): string[] => src.lines.filter((l) => l.level === level).map((l) => indent + l.text);
   const step = (src.dtype === 'float32' || src.dtype === 'float64' ? fold.float : fold.int).replace(/\$0/g, src.result);

@@ -1,7 +1,8 @@
 import { from, map, ops, tensor, Tensor } from '@weir/dataflow';
 import { eagerCollect } from '@weir/eager';
 import { compile } from '../../index';
-import { BARE, batchToRows, Column, compact, isRecord, numberColumn, numberRunColumn, recordColumns, rowsToBatch } from './batch';
+import { NotANumberInRun } from '@weir/kernels-cpu';
+import { BARE, batchToRows, Column, compact, isRecord, numberColumn, numberRunColumn, recordColumns, rowsToBatch, uncheckedNumberRun } from './batch';
 import { schemaOf } from './schema';
 
 describe('column batches', () => {
@@ -89,6 +90,16 @@ describe('number columns left in their source array', () => {
     source[2] = 300; // copied now
     expect(Array.from((c as { tensor: Tensor }).tensor.data)).toEqual([2, 30, 4]);
     expect(numberRunColumn([1, 'x', 3], 0, 3)).toBeNull();
+  });
+
+  it('unchecked, say so, and check on the first read of tensor, throwing NotANumberInRun at a value that is not a number', () => {
+    const good = uncheckedNumberRun([0, 1, 2, 3], 1, 3);
+    expect(good.kind === 'number' && good.run).toEqual({ values: [0, 1, 2, 3], start: 1, checked: false });
+    expect(Array.from((good as { tensor: Tensor }).tensor.data)).toEqual([1, 2, 3]);
+    const bad = uncheckedNumberRun([0, 1, 'x', 3], 1, 3);
+    expect(() => (bad as { tensor: Tensor }).tensor).toThrow(NotANumberInRun);
+    expect(() => (bad as { tensor: Tensor }).tensor).toThrow('element 2 of the source array is not a number');
+    expect(numberRunColumn([0, 1, 2], 0, 3)?.kind === 'number' && (numberRunColumn([0, 1, 2], 0, 3) as { run: { checked: boolean } }).run.checked).toBe(true);
   });
 });
 

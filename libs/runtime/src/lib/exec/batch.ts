@@ -1,4 +1,5 @@
 import { allocate, sizeOf, Tensor } from '@weir/dataflow';
+import { NotANumberInRun } from '@weir/kernels-cpu';
 import { tensorColumn } from './tensor-column';
 
 /**
@@ -22,6 +23,11 @@ export type Column =
 export interface NumberRun {
   readonly values: readonly number[];
   readonly start: number;
+  /**
+   * False for a run nobody has checked (uncheckedNumberRun): whatever reads it must check each value as it
+   * reads it and throw NotANumberInRun (@weir/kernels-cpu) at the first that is not a number.
+   */
+  readonly checked: boolean;
 }
 
 export interface ColumnBatch {
@@ -30,6 +36,12 @@ export interface ColumnBatch {
   readonly bare: boolean;
   readonly columns: ReadonlyMap<string, Column>;
   readonly src: Float64Array;
+  /**
+   * Set on a source's batch whose number run was not checked (uncheckedNumberRun): the same batch built the
+   * checked way (a checked run, or values when not all are numbers). Only a stage that declares
+   * `acceptsUncheckedRuns` gets such a batch; the plan gives every other stage `unchecked()`.
+   */
+  readonly unchecked?: () => ColumnBatch;
 }
 
 export const BARE = '';
@@ -101,12 +113,13 @@ function fieldValues(rows: readonly unknown[], name: string, allRecords: boolean
 }
 
 /** A batch of source elements `start`, `start + 1`, ...: its `src` column is made on first read. */
-export function rangeBatch(length: number, bare: boolean, columns: ReadonlyMap<string, Column>, start: number): ColumnBatch {
+export function rangeBatch(length: number, bare: boolean, columns: ReadonlyMap<string, Column>, start: number, unchecked?: () => ColumnBatch): ColumnBatch {
   let src: Float64Array | null = null;
   return {
     length,
     bare,
     columns,
+    ...(unchecked !== undefined ? { unchecked } : {}),
     get src() {
       if (src === null) {
         src = new Float64Array(length);
@@ -143,7 +156,21 @@ export function numberColumn(values: readonly unknown[], start: number, n: numbe
  */
 export function numberRunColumn(values: readonly unknown[], start: number, n: number): Column | null {
   for (let i = start, end = start + n; i < end; i++) if (typeof values[i] !== 'number') return null;
-  const run: NumberRun = { values: values as readonly number[], start };
+  return runColumn(values, start, n, true);
+}
+
+/**
+ * The same column with no check pass: the values are checked as they are read, by the fused loop
+ * (fusedReduceRuns, unchecked) or by `tensor`, which throw NotANumberInRun at the first value that is not a
+ * number; the batch's `unchecked()` is then the batch to use. For a stream of numbers folded in place, the
+ * check pass was what first read the array from memory (11% of the scalar benchmark's time).
+ */
+export function uncheckedNumberRun(values: readonly unknown[], start: number, n: number): Column {
+  return runColumn(values, start, n, false);
+}
+
+function runColumn(values: readonly unknown[], start: number, n: number, checked: boolean): Column {
+  const run: NumberRun = { values: values as readonly number[], start, checked };
   let tensor: Tensor | null = null;
   return {
     kind: 'number',
@@ -151,7 +178,11 @@ export function numberRunColumn(values: readonly unknown[], start: number, n: nu
     get tensor() {
       if (tensor === null) {
         const data = new Float64Array(n);
-        for (let i = 0; i < n; i++) data[i] = run.values[start + i];
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (!checked && typeof v !== 'number') throw new NotANumberInRun(start + i);
+          data[i] = v as number;
+        }
         tensor = new Tensor('float64', [n], data);
       }
       return tensor;

@@ -67,7 +67,7 @@ describe('a map/filter chain with the unkeyed reduce after it, folded batch by b
     const evaluate = foldEvaluator(traced, term, keep, SUM, undefined);
     const source = [7, 7, 7, ...xs];
     // Reading `tensor` would copy the run out: here it throws, so only the in-place loop can answer.
-    const column = { kind: 'number' as const, run: { values: source, start: 3 }, get tensor(): Tensor { throw new Error('copied'); } };
+    const column = { kind: 'number' as const, run: { values: source, start: 3, checked: true }, get tensor(): Tensor { throw new Error('copied'); } };
     const batch = { length: xs.length, bare: true, columns: new Map([[BARE, column]]), src: new Float64Array(xs.length) };
     expect(evaluate?.(batch, [BARE])?.item()).toBe(expected);
   });
@@ -186,5 +186,51 @@ describe('folded chains over JS arrays of numbers (read in place) agree with eag
       ),
       { seed: 7, numRuns: 150 },
     );
+  });
+});
+
+describe('unchecked number runs: a folded chain checks the source array as it reads it', () => {
+  const fold = () => pipeline(
+    map((x: number) => ops.add(ops.mul(x, 2), 1)),
+    filter((y: number) => ops.notEqual(ops.mod(y, 3), 0)),
+    reduce((a: number, y: number) => ops.add(a, y), 0),
+  );
+  /** The same pipeline's outcome under a policy: its output, or its error, and what the dead letter got. */
+  async function outcome(xs: unknown[], passes: Record<string, boolean>, errors: 'fail' | 'skip' | 'deadLetter') {
+    const dead: unknown[] = [];
+    const policy = errors === 'deadLetter' ? { deadLetter: (r: unknown, e: Error) => dead.push([r, e.message]) } : errors;
+    const prev = setWarningHandler(() => undefined);
+    try {
+      const plan = compile(from(xs).pipe(fold()), { batchSize: 4, passes, errors: policy });
+      const out = await plan.collect().then((v) => ({ out: v }), (e: Error) => ({ error: e.message }));
+      return { ...out, dead, rowsIn: plan.lastStats?.rowsIn };
+    } finally {
+      setWarningHandler(prev);
+    }
+  }
+
+  it.each([
+    ['a string in the middle of a batch', [1, 2, 'x', 4, 5, 6, 7, 8, 9]],
+    ['undefined last in a batch', [1, 2, 3, undefined, 5, 6, 7, 8, 9]],
+    ['null first in a later batch', [1, 2, 3, 4, null, 6, 7, 8, 9]],
+    ['a hole', [1, 2, 3, 4, 5, , 7, 8, 9]],
+    ['a boolean', [1, 2, 3, 4, 5, 6, 7, true, 9]],
+  ] as [string, unknown[]][])('%s: the same outcome as without operator fusion (which checks first), under fail, skip and deadLetter', async (_, xs) => {
+    for (const errors of ['fail', 'skip', 'deadLetter'] as const) {
+      const fused = await outcome(xs, {}, errors);
+      const unfused = await outcome(xs, { operatorFusion: false }, errors);
+      expect([errors, fused]).toEqual([errors, unfused]);
+    }
+  });
+
+  it('folds an all-number array in place without a check pass, and gets the eager answer', async () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000 - 500);
+    expect(await compile(from(xs).pipe(fold()), { batchSize: 64 }).collect()).toEqual(await eagerCollect(from(xs).pipe(fold())));
+  });
+
+  it('gives a stage that does not check as it reads the checked batch', async () => {
+    // A plain map first (its own stage with operator fusion off): it must see the string as a string.
+    const flow = from([1, 2, 'x', 4]).pipe(map((x: number) => ops.mul(x, 2)));
+    await expect(compile(flow, { passes: { operatorFusion: false } }).collect()).rejects.toThrow(/source element 2/);
   });
 });

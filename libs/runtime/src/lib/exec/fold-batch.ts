@@ -144,13 +144,17 @@ function inPlaceLoop(g: ExprGraph): ((b: ColumnBatch, names: readonly string[]) 
   return (b, names) => {
     const arrays: (readonly number[])[] = [];
     let start = -1;
+    let checked = true;
     for (const slot of slots) {
       const c = b.columns.get(names[slot]);
       const run = c?.kind === 'number' ? c.run : undefined;
       if (run === undefined || (start >= 0 && run.start !== start)) return null;
       start = run.start;
+      checked &&= run.checked;
       arrays.push(run.values);
     }
-    return fusedReduceRuns(attrs, arrays, start, b.length, root.dtype);
+    // An unchecked run is checked by the loop as it reads (it throws NotANumberInRun at a value that is not a
+    // number; the fused chain then runs the checked batch).
+    return fusedReduceRuns(attrs, arrays, start, b.length, root.dtype, checked);
   };
 }

@@ -1,4 +1,5 @@
 import { ExprGraph, OperatorDesc, optimizeExpr, OutSpec, StageIR, Tensor } from '@weir/dataflow';
+import { NotANumberInRun } from '@weir/kernels-cpu';
 import { filterReadsPassedThrough } from '@weir/optimizer';
 import { BARE, ColumnBatch, compact } from './batch';
 import { composeExprs, subgraph } from './compose';
@@ -136,11 +137,12 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
     irs = stageIRs;
   };
 
-  return {
+  const runner: StageRunner = {
     label,
     get done() {
       return false;
     },
+    acceptsUncheckedRuns: true,
     process(b) {
       if (b.length === 0) return [];
       const k = schemaKey(schemaOf(b), b.bare);
@@ -148,13 +150,17 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
         compileFor(b);
         key = k;
       }
-      if (fused === null) return runSeparately(b);
+      // Only the fused batch step reads an unchecked run (checking as it reads); the separate stages get the
+      // checked batch.
+      if (fused === null) return runSeparately(b.unchecked?.() ?? b);
       let out: ColumnBatch[];
       try {
         out = fused(b);
-      } catch {
+      } catch (e) {
+        // A value of an unchecked run is not a number: the batch, built the checked way, from the start.
+        if (e instanceof NotANumberInRun && b.unchecked !== undefined) return runner.process(b.unchecked());
         // Re-run through the separate stages: they report (or route) the failing element by stage and index.
-        return runSeparately(b);
+        return runSeparately(b.unchecked?.() ?? b);
       }
       // Outside the try: a reduce stepping row by row handles its own errors, and must not see a batch twice.
       return toReduce(out);
@@ -173,6 +179,7 @@ export function fusedChain(ops: readonly RowOp[], first: number, separate: reado
       });
     },
   };
+  return runner;
 }
 
 /** The maps and filter as one graph over the batch, the mask applied to the mapped batch. */

@@ -148,7 +148,9 @@ export class Plan<T = unknown> {
         ctx.stats.rowsIn += b.length;
         ctx.stats.batches++;
         if (this.lastSchema === null && b.length > 0) this.lastSchema = { fields: schemaOf(b), bare: b.bare };
-        for (const out of push(0, [b])) {
+        // A number run nobody checked yet goes only to a stage that checks as it reads (batch.ts).
+        const first = b.unchecked !== undefined && runners[0]?.acceptsUncheckedRuns !== true ? b.unchecked() : b;
+        for (const out of push(0, [first])) {
           ctx.stats.rowsOut += out.length;
           yield out;
         }

@@ -1,7 +1,7 @@
 import { RecordBatch, Table } from 'apache-arrow';
 import { arrowRows, describeSource, SourceDesc } from '@weir/dataflow';
 import { Tensor } from '@weir/dataflow';
-import { BARE, Column, ColumnBatch, isRecord, numberRunColumn, rangeBatch, recordColumns, rowsToBatch, withColumns } from './batch';
+import { BARE, Column, ColumnBatch, isRecord, numberRunColumn, rangeBatch, recordColumns, rowsToBatch, uncheckedNumberRun, withColumns } from './batch';
 import type { Schema } from './propagate';
 import { schemaOf } from './schema';
 
@@ -68,9 +68,14 @@ function* syncBatches(it: Iterable<unknown>, batchSize: number, build: BatchBuil
   if (Array.isArray(it)) {
     for (let start = 0; start < it.length; start += batchSize) {
       const n = Math.min(batchSize, it.length - start);
-      // A run of plain numbers stays in the array (checked, copied only if a stage reads it as a column).
-      const numbers = typeof it[start] === 'number' ? numberRunColumn(it, start, n) : null;
-      yield numbers !== null ? rangeBatch(n, true, new Map([[BARE, numbers]]), start) : build(it.slice(start, start + n), start);
+      // A batch that starts with a number is a run of the array, left in it (copied only if a stage reads it
+      // as a column), and not checked yet: a stage that accepts unchecked runs checks as it reads; the plan
+      // gives any other the checked batch, `checked()`.
+      const checked = (): ColumnBatch => {
+        const numbers = numberRunColumn(it, start, n);
+        return numbers !== null ? rangeBatch(n, true, new Map([[BARE, numbers]]), start) : build(it.slice(start, start + n), start);
+      };
+      yield typeof it[start] === 'number' ? rangeBatch(n, true, new Map([[BARE, uncheckedNumberRun(it, start, n)]]), start, checked) : checked();
     }
     return;
   }

@@ -28,4 +28,9 @@ export interface StageRunner {
   readonly done: boolean;
   /** What this stage compiled to so far (for explain and save). */
   describe(): StageIR[];
+  /**
+   * This stage takes a source's batches with unchecked number runs (batch.ts uncheckedNumberRun) and, where a
+   * read throws NotANumberInRun, runs the batch's `unchecked()` instead. Any other stage gets `unchecked()`.
+   */
+  readonly acceptsUncheckedRuns?: boolean;
 }
