@@ -48,13 +48,10 @@ function blockProduct(f: FunctionBuilder, at: SpanCallees, [a, bPacked, c, r, k,
 }
 
 /**
- * `span(a, b, c, rows, k, n4, mc)`: `C[rows, n4] = A[rows, k] · B` with A at `a` (rows of k floats), B packed
- * at `b` (pack_b), C at `c` (rows of n4 floats), `mc` rows at a time so a block of A stays in cache while every
- * panel of B passes over it. A whole span in one call, so a worker thread runs its share of rows with one job.
+ * Emits the loop over a span of rows, `mc` at a time: `r = min(mc, rows)`, the block's product into C, then
+ * `afterBlock(r)` (which moves C on, or sums the block), then A moves on by r rows.
  */
-export function spanFunction(at: SpanCallees): FunctionDef {
-  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32], []);
-  const [A, B, C, ROWS, K, N4, MC] = [0, 1, 2, 3, 4, 5, 6];
+function spanLoop(f: FunctionBuilder, at: SpanCallees, [A, B, C, ROWS, K, N4, MC]: readonly number[], afterBlock: (r: number, ldc: number) => void): void {
   const r = f.local(I32);
   const ldc = f.local(I32);
   f.get(N4).i32Const(4).op(Op.i32_mul).set(ldc);
@@ -63,10 +60,23 @@ export function spanFunction(at: SpanCallees): FunctionDef {
   f.get(ROWS).i32Const(0).op(Op.i32_le_s).brIf(done);
   f.get(MC).get(ROWS).get(MC).get(ROWS).op(Op.i32_lt_s).op(Op.select).set(r); // r = min(mc, rows)
   blockProduct(f, at, [A, B, C, r, K, N4, ldc]);
+  afterBlock(r, ldc);
   f.get(A).get(r).get(K).op(Op.i32_mul).i32Const(4).op(Op.i32_mul).op(Op.i32_add).set(A);
-  f.get(C).get(r).get(ldc).op(Op.i32_mul).op(Op.i32_add).set(C);
   f.get(ROWS).get(r).op(Op.i32_sub).set(ROWS);
   f.br(next).end().end();
+}
+
+/**
+ * `span(a, b, c, rows, k, n4, mc)`: `C[rows, n4] = A[rows, k] · B` with A at `a` (rows of k floats), B packed
+ * at `b` (pack_b), C at `c` (rows of n4 floats), `mc` rows at a time so a block of A stays in cache while every
+ * panel of B passes over it. A whole span in one call, so a worker thread runs its share of rows with one job.
+ */
+export function spanFunction(at: SpanCallees): FunctionDef {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32], []);
+  const [A, B, C, ROWS, K, N4, MC] = [0, 1, 2, 3, 4, 5, 6];
+  spanLoop(f, at, [A, B, C, ROWS, K, N4, MC], (r, ldc) => {
+    f.get(C).get(r).get(ldc).op(Op.i32_mul).op(Op.i32_add).set(C);
+  });
   return { body: f, exportAs: SPAN_EXPORT };
 }
 
@@ -77,19 +87,10 @@ export function spanFunction(at: SpanCallees): FunctionDef {
 export function spanSumFunction(at: SpanCallees, e: RowSumEpilogue): FunctionDef {
   const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], []);
   const [A, B, C, ROWS, K, N, N4, MC, BIAS, SUMS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const r = f.local(I32);
-  const ldc = f.local(I32);
-  f.get(N4).i32Const(4).op(Op.i32_mul).set(ldc);
-  const done = f.block();
-  const next = f.loop();
-  f.get(ROWS).i32Const(0).op(Op.i32_le_s).brIf(done);
-  f.get(MC).get(ROWS).get(MC).get(ROWS).op(Op.i32_lt_s).op(Op.select).set(r);
-  blockProduct(f, at, [A, B, C, r, K, N4, ldc]);
-  f.get(C).get(ldc).get(r).get(N).get(BIAS).get(SUMS).call(at.rowSumFn(e));
-  f.get(A).get(r).get(K).op(Op.i32_mul).i32Const(4).op(Op.i32_mul).op(Op.i32_add).set(A);
-  f.get(SUMS).get(r).i32Const(4).op(Op.i32_mul).op(Op.i32_add).set(SUMS);
-  f.get(ROWS).get(r).op(Op.i32_sub).set(ROWS);
-  f.br(next).end().end();
+  spanLoop(f, at, [A, B, C, ROWS, K, N4, MC], (r, ldc) => {
+    f.get(C).get(ldc).get(r).get(N).get(BIAS).get(SUMS).call(at.rowSumFn(e));
+    f.get(SUMS).get(r).i32Const(4).op(Op.i32_mul).op(Op.i32_add).set(SUMS);
+  });
   return { body: f, exportAs: spanSumExport(e) };
 }
 

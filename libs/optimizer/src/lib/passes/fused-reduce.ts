@@ -1,7 +1,7 @@
 import { getContract } from '@weir/dataflow';
 import type { AttrValue, ExprGraph, ExprNode } from '@weir/dataflow';
 import { usesOf } from '../graph/uses';
-import { GraphWriter } from '../graph/writer';
+import { absorbInto, Absorption } from '../graph/absorb';
 import { definePass, nodes } from '../pass';
 import { FUSIBLE } from './fusion';
 import { buildProgram, FusedNode } from './fusion-program';
@@ -43,8 +43,7 @@ function rankFirst(g: ExprGraph, f: FusedNode): FusedNode {
  */
 export const fusedReduce = definePass('fusedReduce', (g) => {
   const { consumers, external } = usesOf(g);
-  const plans = new Map<number, { readonly f: FusedNode; readonly axes: readonly number[]; readonly keepDims: boolean }>();
-  const absorbed = new Uint8Array(g.nodes.length);
+  const plans = new Map<number, Absorption>();
   for (const n of g.nodes) {
     if (!REDUCTIONS.has(n.op)) continue;
     const p = g.nodes[n.inputs[0]];
@@ -54,27 +53,11 @@ export const fusedReduce = definePass('fusedReduce', (g) => {
     const axes = norm.axes as readonly number[];
     // Reducing no axis is a cast, not a fold; the contract refuses it.
     if (f === null || axes.length === 0) continue;
-    plans.set(n.id, { f: rankFirst(g, f), axes, keepDims: norm.keepDims === true });
-    absorbed[p.id] = 1;
+    const first = rankFirst(g, f);
+    plans.set(n.id, { producer: p.id, op: 'fusedReduce', inputs: first.inputs, attrs: { ...first.attrs, reduce: n.op, axis: axes, keepDims: norm.keepDims === true } });
   }
-  if (plans.size === 0) return null;
-  const w = new GraphWriter(g);
-  let fused = 0;
-  for (const n of g.nodes) {
-    if (absorbed[n.id]) continue;
-    const plan = plans.get(n.id);
-    const id = plan === undefined
-      ? null
-      : w.opLike(n, 'fusedReduce', plan.f.inputs.map((i) => w.get(i)), { ...plan.f.attrs, reduce: n.op, axis: plan.axes, keepDims: plan.keepDims });
-    if (id === null) {
-      // Not expected (the contract gives the reduction's dtype and shape); then the producer stays as it was.
-      if (plan !== undefined) w.copy(g.nodes[n.inputs[0]]);
-      w.copy(n);
-      continue;
-    }
-    w.alias(n.id, id);
-    fused++;
-  }
-  if (fused === 0) return null;
-  return { graph: w.finish(), count: fused, summary: `fused ${nodes(fused)} into ${fused === 1 ? 'the reduction' : 'the reductions'} reading ${fused === 1 ? 'it' : 'them'}` };
+  const done = absorbInto(g, plans);
+  if (done === null) return null;
+  const fused = done.count;
+  return { graph: done.graph, count: fused, summary: `fused ${nodes(fused)} into ${fused === 1 ? 'the reduction' : 'the reductions'} reading ${fused === 1 ? 'it' : 'them'}` };
 });

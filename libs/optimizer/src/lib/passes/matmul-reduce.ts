@@ -1,7 +1,7 @@
 import { getContract } from '@weir/dataflow';
 import type { Attrs, ExprGraph, ExprNode } from '@weir/dataflow';
 import { usesOf } from '../graph/uses';
-import { GraphWriter } from '../graph/writer';
+import { absorbInto, Absorption } from '../graph/absorb';
 import { definePass, nodes } from '../pass';
 
 /** Plain reductions that become a matmulReduce of the program `$0`. */
@@ -35,35 +35,16 @@ function reduceAttrs(n: ExprNode, product: ExprNode): Attrs | null {
  */
 export const matmulReduce = definePass('matmulReduce', (g: ExprGraph) => {
   const { consumers, external } = usesOf(g);
-  const plans = new Map<number, Attrs>();
-  const absorbed = new Uint8Array(g.nodes.length);
+  const plans = new Map<number, Absorption>();
   for (const n of g.nodes) {
     const p = g.nodes[n.inputs[0]];
     if (p === undefined || p.op !== 'matmul' || external[p.id] || consumers[p.id].length !== 1) continue;
     const attrs = reduceAttrs(n, p);
     if (attrs === null) continue;
-    plans.set(n.id, attrs);
-    absorbed[p.id] = 1;
+    plans.set(n.id, { producer: p.id, op: 'matmulReduce', inputs: [...p.inputs, ...(n.op === 'fusedReduce' ? n.inputs.slice(1) : [])], attrs });
   }
-  if (plans.size === 0) return null;
-  const w = new GraphWriter(g);
-  let fused = 0;
-  for (const n of g.nodes) {
-    if (absorbed[n.id]) continue;
-    const attrs = plans.get(n.id);
-    const product = attrs === undefined ? undefined : g.nodes[n.inputs[0]];
-    const id = attrs === undefined || product === undefined
-      ? null
-      : w.opLike(n, 'matmulReduce', [...product.inputs, ...(n.op === 'fusedReduce' ? n.inputs.slice(1) : [])].map((i) => w.get(i)), attrs);
-    if (id === null) {
-      // Not expected (the contract gives the reduction's dtype and shape); then the product stays as it was.
-      if (product !== undefined) w.copy(product);
-      w.copy(n);
-      continue;
-    }
-    w.alias(n.id, id);
-    fused++;
-  }
-  if (fused === 0) return null;
-  return { graph: w.finish(), count: fused, summary: `fused ${nodes(fused)} (matmul) into ${fused === 1 ? 'the reduction' : 'the reductions'} reading ${fused === 1 ? 'it' : 'them'}` };
+  const done = absorbInto(g, plans);
+  if (done === null) return null;
+  const fused = done.count;
+  return { graph: done.graph, count: fused, summary: `fused ${nodes(fused)} (matmul) into ${fused === 1 ? 'the reduction' : 'the reductions'} reading ${fused === 1 ? 'it' : 'them'}` };
 });
