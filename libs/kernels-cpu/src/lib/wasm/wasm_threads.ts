@@ -50,13 +50,13 @@ const ARG_CAPACITY = 16384;
 
 /**
  * Spin iterations (one Atomics.load each, ~5 ns) a worker polls WAKE before it sleeps in Atomics.wait: about
- * 1 ms. On this VM a sleeping worker took ~0.3 ms to wake (a futex wake, a reschedule, maybe a halted vCPU):
- * a [8192,256]·[256,64] row-sum split in two ran in 3.0 ms after the caller had copied A in (0.6 ms, the
- * worker asleep) against 2.65 ms with the worker spinning. A caller about to publish a run calls
- * {@link WasmThreads.wake} before its serial part, so the workers spin through it; between the batches of a
- * pipeline (~1 ms apart) they never sleep.
+ * 0.1 ms. On this VM a sleeping worker took ~0.3 ms to wake (a futex wake, a reschedule, maybe a halted
+ * vCPU), so a caller about to publish a run calls {@link WasmThreads.wake} before its serial part (copying
+ * its inputs in); the workers are awake when the jobs come. Spinning longer (~1 ms, 200000) gave the dense
+ * benchmark the same wall time (69-73 ms against 67-73) for more CPU time (134 ms against 111-120), and
+ * costs most where another process wants the core.
  */
-const IDLE_SPIN = 200000;
+const IDLE_SPIN = 20000;
 
 /**
  * The worker's whole program, fixed text (nothing from input goes into it). It instantiates the module on
