@@ -23,7 +23,8 @@ describe("the 'matmulReduce' contract", () => {
   it.each([
     ['operands that do not multiply', [x, b], "Argument 'b' passed to 'matmulReduce' has shape [64]; expected [256,*]"],
     ['a missing operand', [x], "Argument 'b' passed to 'matmulReduce' is missing"],
-    ['a bias that does not broadcast', [x, w, { dtype: 'float32', shape: [3] }], "Argument 'xs[1]' passed to 'matmulReduce' has shape [3], which does not broadcast with [?,64]"],
+    ['a bias that does not broadcast', [x, w, { dtype: 'float32', shape: [3] }], "Argument 'xs[0]' passed to 'matmulReduce' has shape [3], which does not broadcast with [?,64]"],
+    ['a second extra input that does not broadcast', [x, w, b, { dtype: 'float32', shape: [5] }], "Argument 'xs[1]' passed to 'matmulReduce' has shape [5], which does not broadcast with [?,64]"],
   ] as [string, ValueInfo[], string][])('rejects %s, naming itself', (_, xs, message) => {
     const call = () => infer(xs, { program: biasRelu, dtype: 'float32', reduce: 'sum', axis: -1 });
     expect(call).toThrow(OpError);

@@ -1,4 +1,4 @@
-import { argError, Attrs, getContract, Inferred, registerContract, ValueInfo } from '../contract';
+import { argError, Attrs, getContract, Inferred, OpError, registerContract, ValueInfo } from '../contract';
 import { inferOnBehalf } from './helpers';
 
 /**
@@ -24,6 +24,20 @@ const OP = 'matmulReduce';
 
 const onBehalf = (inner: string, infer: () => Inferred): Inferred => inferOnBehalf(OP, inner, infer);
 
+/**
+ * fusedReduce numbers its inputs [product, ...xs]; this op's are [a, b, ...xs]. Its argument names in a
+ * message become this op's: `xs[0]` is the product of 'a' and 'b', `xs[i]` is this op's `xs[i - 1]`.
+ */
+function renumbered(infer: () => Inferred): Inferred {
+  try {
+    return infer();
+  } catch (e) {
+    if (!(e instanceof OpError) || e.op !== OP) throw e;
+    const message = e.message.replace(/Argument 'xs\[(\d+)\]'/, (_, i: string) => (i === '0' ? "The product of 'a' and 'b'" : `Argument 'xs[${Number(i) - 1}]'`));
+    throw new OpError(OP, message);
+  }
+}
+
 registerContract({
   name: OP,
   inputs: ['a', 'b', 'xs'],
@@ -34,6 +48,6 @@ registerContract({
     if (args.length < 2) throw argError(OP, 'b', 'is missing; expected at least the two operands of the product');
     const [a, b, ...xs] = args;
     const product = onBehalf('matmul', () => getContract('matmul').infer([a, b], {}));
-    return onBehalf('fusedReduce', () => getContract('fusedReduce').infer([product, ...xs], attrs));
+    return renumbered(() => onBehalf('fusedReduce', () => getContract('fusedReduce').infer([product, ...xs], attrs)));
   },
 });
