@@ -37,6 +37,18 @@ export function rowSumPlan(program: unknown): RowSumPlan | null {
   return body.startsWith('pb') ? { biasSlot: Number(body.slice(2)), relu } : null;
 }
 
+/**
+ * rowSumPlan once per program: a node's attrs are the same array on every batch, and the kernel runs once a
+ * batch (as the JIT caches its loops by the same key).
+ */
+const plans = new WeakMap<object, RowSumPlan | null>();
+function cachedPlan(program: unknown): RowSumPlan | null {
+  if (typeof program !== 'object' || program === null) return null;
+  let plan = plans.get(program);
+  if (plan === undefined) plans.set(program, (plan = rowSumPlan(program)));
+  return plan;
+}
+
 /** Row sums in WebAssembly where they give the bits of matmul then fusedReduce; false where they do not apply. */
 function rowSums(inputs: readonly Tensor[], attrs: Attrs, out: Tensor): boolean {
   const [a, b] = inputs;
@@ -48,7 +60,7 @@ function rowSums(inputs: readonly Tensor[], attrs: Attrs, out: Tensor): boolean 
   const axes = attrs.axes as readonly number[];
   // Only the product's last axis reduced, and below the threshold matmul accumulates in double (other bits).
   if (axes.length !== 1 || axes[0] !== productRank - 1 || m * k * n < WASM_MATMUL_MIN_MACS) return false;
-  const plan = rowSumPlan(attrs.program);
+  const plan = cachedPlan(attrs.program);
   if (plan === null) return false;
   let bias: Float32Array | null = null;
   if (plan.biasSlot !== null) {

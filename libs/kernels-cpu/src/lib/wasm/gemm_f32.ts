@@ -1,4 +1,4 @@
-import { buildGemmModule, GEMM_TILE, GEMM_TILE_FMA, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
+import { blockRows, buildGemmModule, GEMM_TILE, GEMM_TILE_FMA, GemmTile, PACK_B_EXPORT, rowsExport } from './gemm_module';
 import { threadedGemm } from './gemm_threads';
 import { relaxedSimd } from './relaxed_simd';
 import { ROW_SUM_EPILOGUES, rowSumExport } from './row_sum_module';
@@ -61,7 +61,7 @@ export function wasmGemm(): WasmGemm | null {
 
 /** Choices for {@link createWasmGemm}; the defaults are what the kernel uses. */
 export interface WasmGemmOptions {
-  /** The scratch memory (a fresh one if omitted); a shared memory lets threads split a product. */
+  /** The scratch memory (a fresh one if omitted). With one given, products are not split across threads. */
   readonly memory?: WasmMemory;
   /** By default GEMM_TILE_FMA where relaxed SIMD's multiply-add is fused on this CPU, else GEMM_TILE. */
   readonly tile?: GemmTile;
@@ -152,7 +152,7 @@ function gemmWithTile(api: WasmApi, tile: GemmTile, fused: boolean, options: Was
    */
   const layout = (m: number, k: number, n: number, extra: number): Layout | null => {
     const n4 = Math.ceil(n / 4) * 4; // C's rows padded to whole vectors; the padding is never read back
-    const mc = Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
+    const mc = blockRows(m, k, tile, aBlockBytes);
     const bRaw = 0;
     const bPacked = bRaw + align16(4 * k * n) + 16;
     const aBlock = bPacked + 4 * k * n4;

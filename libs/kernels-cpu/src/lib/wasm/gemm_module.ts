@@ -34,6 +34,14 @@ export const GEMM_TILE: GemmTile = { mr: 4, nv: 4, unroll: 1 };
  */
 export const GEMM_TILE_FMA: GemmTile = { mr: 6, nv: 2, unroll: 1, fma: true };
 
+/**
+ * Rows of A a GEMM runs at a time: about `aBlockBytes` of A (whole tiles of `tile.mr` rows, at least one), so
+ * the block stays in cache while every panel of B passes over it; all of `m` if that is fewer.
+ */
+export function blockRows(m: number, k: number, tile: GemmTile, aBlockBytes: number): number {
+  return Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
+}
+
 /** Export names: `rows_<w>` runs a panel `4·w` columns wide (w = 1..nv); `pack_b` packs B into panels. */
 export const rowsExport = (w: number): string => `rows_${w}`;
 export const PACK_B_EXPORT = 'pack_b';

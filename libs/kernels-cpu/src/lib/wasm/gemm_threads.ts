@@ -1,5 +1,5 @@
 import type { WasmGemm } from './gemm_f32';
-import { buildGemmModule, GemmTile, PACK_B_EXPORT } from './gemm_module';
+import { blockRows, buildGemmModule, GemmTile, PACK_B_EXPORT } from './gemm_module';
 import { ROW_SUM_EPILOGUES, RowSumEpilogue } from './row_sum_module';
 import { align16, copyOut, Scratch } from './scratch';
 import { SPAN_EXPORT, spanSumExport } from './span_module';
@@ -66,8 +66,6 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
     for (let r0 = mine; r0 < m; r0 += CHUNK_BLOCKS * mc) out.push([r0, Math.min(CHUNK_BLOCKS * mc, m - r0)]);
     return out;
   };
-  /** Rows of A a thread runs at a time, as the serial kernel blocks them (A_BLOCK_BYTES). */
-  const blockRows = (m: number, k: number): number => Math.min(m, Math.max(tile.mr, Math.floor(aBlockBytes / Math.max(1, 4 * k) / tile.mr) * tile.mr));
   /** B raw at 0 (+16: pack_b reads past a row's end), B packed, then `rest` bytes; their offsets, or null. */
   const loadB = (b: Float32Array, from: number, k: number, n: number, n4: number, rest: number): number | null => {
     const bPacked = align16(4 * k * n) + 16;
@@ -105,7 +103,7 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
   return {
     fusedMultiplyAdd: serial.fusedMultiplyAdd,
     gemm(a, aOffsets, b, bOffsets, out, m, k, n) {
-      const mc = blockRows(m, k);
+      const mc = blockRows(m, k, tile, aBlockBytes);
       const split = spans(m, k, n, mc);
       if (split === null) return serial.gemm(a, aOffsets, b, bOffsets, out, m, k, n);
       pool.wake(); // the workers spin while the inputs are copied in
@@ -127,7 +125,7 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
       return true;
     },
     rowSums(a, b, bias, relu, out, m, k, n) {
-      const mc = blockRows(m, k);
+      const mc = blockRows(m, k, tile, aBlockBytes);
       const split = spans(m, k, n, mc);
       if (split === null) return serial.rowSums(a, b, bias, relu, out, m, k, n);
       pool.wake();

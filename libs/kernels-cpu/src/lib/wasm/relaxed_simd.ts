@@ -1,6 +1,7 @@
 import { FunctionBuilder } from './function_builder';
 import { encodeModule } from './module_encoder';
 import { SimdOp, ValType } from './opcodes';
+import { nodeBuiltin } from './wasm_api';
 import type { WasmApi, WasmInstance } from './wasm_api';
 
 /** The V8 flag that turns relaxed SIMD on where it is not on by default (V8 before 11.4: Node 20). */
@@ -55,8 +56,7 @@ function probe(api: WasmApi): RelaxedSimd | null {
 }
 
 function enableV8Flag(): void {
-  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  const v8 = getBuiltin?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  const v8 = nodeBuiltin<{ setFlagsFromString?: (flags: string) => void }>('node:v8');
   try {
     v8?.setFlagsFromString?.(V8_FLAG);
   } catch {

@@ -41,3 +41,21 @@ export function wasmApi(): WasmApi | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   return api ?? null;
 }
+
+/**
+ * A Node built-in module without a static import (process.getBuiltinModule), so the kernels still load where
+ * there is none (a browser, an embedder without it); undefined there.
+ *
+ * ```ts
+ * nodeBuiltin<typeof import('node:os')>('node:os')?.availableParallelism(); // 2 on the CI machine
+ * ```
+ */
+export function nodeBuiltin<T>(id: string): T | undefined {
+  if (typeof process === 'undefined') return undefined;
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  try {
+    return get?.(id) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}

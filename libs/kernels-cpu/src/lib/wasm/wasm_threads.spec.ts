@@ -15,11 +15,7 @@ const sharedMemory = (): WasmMemory => new api.Memory({ initial: PAGES, maximum:
 const gemmBytes = buildGemmModule(GEMM_TILE, sharedImport);
 const ROWS = rowsExport(GEMM_TILE.nv);
 
-// i32 instructions opcodes.ts does not list (spec 5.4.1, 5.4.6, 5.4.7).
-const DROP = 0x1a;
-const I32_LOAD = 0x28;
-const I32_STORE = 0x36;
-const I32_EQZ = 0x45;
+const { drop: DROP, i32_load: I32_LOAD, i32_store: I32_STORE, i32_eqz: I32_EQZ } = Op;
 
 /**
  * `meet(me, other, oob, limit)`: stores 1 at `me`, polls `other` until it reads non-zero or `limit` polls

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { wasmApi, WasmInstance, WasmMemory } from './wasm_api';
+import { nodeBuiltin, wasmApi, WasmInstance, WasmMemory } from './wasm_api';
 
 /** Choices for {@link WasmThreads}. */
 export interface WasmThreadsOptions {
@@ -121,17 +121,6 @@ interface ModuleReflection {
 type WorkerThreads = typeof import('node:worker_threads');
 type Os = typeof import('node:os');
 
-/** A Node built-in without a static import, so the kernels still load where there is none (a browser). */
-function builtin<T>(id: string): T | undefined {
-  if (typeof process === 'undefined') return undefined;
-  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  try {
-    return get?.(id) as T | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `os.availableParallelism()`, capped at MAX_DEFAULT_THREADS; 1 where it cannot be known.
  *
@@ -140,7 +129,7 @@ function builtin<T>(id: string): T | undefined {
  * ```
  */
 export function defaultThreadCount(): number {
-  const os = builtin<Os>('node:os');
+  const os = nodeBuiltin<Os>('node:os');
   const cores = os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
   return Math.max(1, Math.min(MAX_DEFAULT_THREADS, cores));
 }
@@ -205,7 +194,7 @@ export class WasmThreads {
     this.exportNames = reflect.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     this.fns = this.exportNames.map((name) => instance.exports[name] as Fn);
 
-    const wt = threads > 1 && typeof SharedArrayBuffer === 'function' && isShared(memory.buffer) ? builtin<WorkerThreads>('node:worker_threads') : undefined;
+    const wt = threads > 1 && typeof SharedArrayBuffer === 'function' && isShared(memory.buffer) ? nodeBuiltin<WorkerThreads>('node:worker_threads') : undefined;
     if (wt === undefined) {
       this.ctl = null;
       this.workers = [];
