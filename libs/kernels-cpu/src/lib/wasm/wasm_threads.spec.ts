@@ -42,6 +42,22 @@ function meetModule(): Uint8Array {
   return encodeModule({ memory: sharedImport, functions: [{ body: f, exportAs: 'meet' }] });
 }
 
+/**
+ * `tally(counter, marker, spins)`: adds 1 to the i32 at `counter`, copies the i32 at `marker` to `counter + 4`,
+ * then counts `spins` down (a job that takes a while, so the threads share the work).
+ */
+function tallyModule(): Uint8Array {
+  const f = new FunctionBuilder([ValType.i32, ValType.i32, ValType.i32], []);
+  const [COUNTER, MARKER, SPINS] = [0, 1, 2];
+  f.get(COUNTER).get(COUNTER).mem(I32_LOAD).i32Const(1).op(Op.i32_add).mem(I32_STORE);
+  f.get(COUNTER).get(MARKER).mem(I32_LOAD).mem(I32_STORE, 4);
+  const done = f.block();
+  const spin = f.loop();
+  f.get(SPINS).i32Const(0).op(Op.i32_le_s).brIf(done);
+  f.addConst(SPINS, -1).br(spin).end().end();
+  return encodeModule({ memory: sharedImport, functions: [{ body: f, exportAs: 'tally' }] });
+}
+
 /** Polls for a second or so at most: a partner on another thread shows up within microseconds. */
 const PATIENT = 1 << 28;
 const OUT_OF_BOUNDS = PAGES * WASM_PAGE_BYTES;
@@ -212,6 +228,123 @@ describe('WasmThreads', () => {
     g.load(0);
     pool.run(ROWS, g.jobs(4));
     expect(g.result()).toEqual(expected);
+  });
+
+  describe('runStaged', () => {
+    /** Job j's counter at 64 + 16 j, its marker (what `stage` writes: 1) at 8 + 4 j... below 64 for 14 jobs: use the top half. */
+    const counterAt = (j: number): number => 65536 + 16 * j;
+    const markerAt = (j: number): number => 4 * j;
+    /** Runs `count` tally jobs staged; returns which jobs `stage` and `self` saw, in order, and each job's [count, marker]. */
+    function tallies(pool: WasmThreads, memory: WasmMemory, count: number, spins: number) {
+      const i32 = new Int32Array(memory.buffer);
+      i32.fill(0, 0, count);
+      i32.fill(0, counterAt(0) / 4, counterAt(count) / 4);
+      const tally = pool.exports.tally as (...args: number[]) => void;
+      const staged: number[] = [];
+      const self: number[] = [];
+      const jobs = Array.from({ length: count }, (_, j) => [counterAt(j), markerAt(j), spins]);
+      pool.runStaged(
+        'tally',
+        jobs,
+        (j) => {
+          staged.push(j);
+          i32[markerAt(j) / 4] = 1;
+        },
+        (j, feed) => {
+          self.push(j);
+          i32[markerAt(j) / 4] = 2;
+          feed();
+          tally(counterAt(j), markerAt(j), spins);
+        },
+      );
+      const seen = Array.from({ length: count }, (_, j) => [i32[counterAt(j) / 4], i32[counterAt(j) / 4 + 1]]);
+      return { staged, self, seen };
+    }
+
+    it('has a worker run a staged job from the front while the caller runs one from the back its own way, at the same time', async () => {
+      const memory = sharedMemory();
+      const pool = open(meetModule(), memory, 2);
+      expect(await pool.ready()).toBe(2);
+      const meetHere = pool.exports.meet as (...args: number[]) => void;
+      const flags = new Int32Array(memory.buffer, 0, 4);
+      flags.fill(0);
+      const order: string[] = [];
+      // Job 0 is staged first (one job ahead for the one worker), job 1 perhaps (if the worker took job 0 at
+      // once); the caller takes job 2 from the back. Job 1 returns at once.
+      const jobs = [[4, 0, 0, PATIENT], [8, 12, 0, 0], [0, 4, 0, PATIENT]];
+      pool.runStaged('meet', jobs, (j) => order.push(`stage ${j}`), (j) => {
+        order.push(`self ${j}`);
+        meetHere(...jobs[j]);
+      });
+      expect(order[0]).toBe('stage 0');
+      expect(order).toContain('self 2');
+      expect([flags[2], flags[3]]).toEqual([1, 1]); // both saw the other's flag: they overlapped
+    });
+
+    it('runs every job exactly once and a staged one only after its stage: the front staged, the back its own way, 300 calls', async () => {
+      const memory = sharedMemory();
+      const pool = open(tallyModule(), memory, 2);
+      expect(await pool.ready()).toBe(2);
+      let [stagedJobs, selfJobs] = [0, 0];
+      for (let call = 0; call < 300; call++) {
+        const count = 1 + (call % 40);
+        const { staged, self, seen } = tallies(pool, memory, count, call % 3 === 0 ? 0 : 2000);
+        const front = Array.from({ length: staged.length }, (_, j) => j);
+        const back = Array.from({ length: self.length }, (_, j) => count - 1 - j);
+        const runs = JSON.stringify({ staged, self, seen });
+        expect(`call ${call}: ${JSON.stringify({ staged, self })}`).toBe(`call ${call}: ${JSON.stringify({ staged: front, self: back })}`);
+        expect(staged.length + self.length).toBe(count);
+        // A staged job saw its marker (1): it ran after its stage; the caller's own saw 2.
+        seen.forEach(([n, marker], j) => {
+          if (n !== 1 || marker !== (j < staged.length ? 1 : 2)) throw new Error(`call ${call}, job ${j}: ran ${n} times, saw marker ${marker}: ${runs}`);
+        });
+        stagedJobs += staged.length;
+        selfJobs += self.length;
+      }
+      expect(stagedJobs).toBeGreaterThan(300); // the worker takes staged jobs: more than one a call
+      expect(selfJobs).toBeGreaterThan(300);
+    });
+
+    it('throws what stage or self throws once the workers are done, names a trap on a worker, and runs again after', async () => {
+      const memory = sharedMemory();
+      const pool = open(tallyModule(), memory, 2);
+      expect(await pool.ready()).toBe(2);
+      const jobs = Array.from({ length: 12 }, (_, j) => [counterAt(j), markerAt(j), 5000]);
+      const tally = pool.exports.tally as (...args: number[]) => void;
+      // Staging job 0 fails: the jobs not staged are cancelled (a worker that took job 0 skips it).
+      expect(() => pool.runStaged('tally', jobs, (j) => {
+        if (j === 0) throw new Error('stage 0 failed');
+      }, (j, feed) => {
+        feed();
+        tally(...jobs[j]);
+      })).toThrow('stage 0 failed');
+      expect(() => pool.runStaged('tally', jobs, () => undefined, () => {
+        throw new Error('self failed');
+      })).toThrow('self failed');
+      const bad = [OUT_OF_BOUNDS, 0, 0];
+      // Job 0 is staged ahead for the worker, so it traps there (or in the caller's sweep if the worker was late).
+      expect(() => pool.runStaged('tally', [bad, ...jobs.slice(1)], () => undefined, (j, feed) => {
+        feed();
+        tally(...jobs[j]);
+      })).toThrow(new RegExp(`^WasmThreads.run: tally\\(${OUT_OF_BOUNDS}, 0, 0\\), job 0 of 12, failed on (worker 1|the calling thread): ${OOB_TEXT}$`));
+      for (let call = 0; call < 20; call++) {
+        const { seen } = tallies(pool, memory, 12, 1000);
+        expect(seen.every(([n]) => n === 1)).toBe(true);
+      }
+    });
+
+    it('runs every job its own way on the caller without workers, and stages all of a run too big for the control block', async () => {
+      const memory = sharedMemory();
+      const alone = open(tallyModule(), memory, 1);
+      const { staged, self, seen } = tallies(alone, memory, 5, 0);
+      expect({ staged, self }).toEqual({ staged: [], self: [0, 1, 2, 3, 4] });
+      expect(seen).toEqual([[1, 2], [1, 2], [1, 2], [1, 2], [1, 2]]);
+      const pool = open(tallyModule(), memory, 2);
+      expect(await pool.ready()).toBe(2);
+      const big = tallies(pool, memory, 1500, 0);
+      expect(big.staged).toEqual(Array.from({ length: 1500 }, (_, j) => j));
+      expect(big.seen.every(([n, marker]) => n === 1 && marker === 1)).toBe(true);
+    });
   });
 
   it('ends its workers on close(), and refuses to run after', async () => {

@@ -22,6 +22,9 @@ export const MAX_DEFAULT_THREADS = 8;
  * r <= 0 means nothing is left (REMAINING may go negative; the next run overwrites it). The parameters are
  * read only after a successful claim, and a run cannot finish (so the caller cannot write the next one's)
  * while a claimed job is unfinished, so a worker that wakes late never reads a half-written run.
+ *
+ * A staged run (runStaged) stores REMAINING = 0, so no job is claimed that way, and claims through CLAIM
+ * instead (the worker source says how); its jobs wait on their READY flags.
  */
 const C = {
   /** Bumped once a run is published; idle workers Atomics.wait on it. */
@@ -40,13 +43,24 @@ const C = {
   ERR_JOB: 8,
   ERR_WHERE: 9,
   ERR_LEN: 10,
+  /** A staged run's number (1, 2, ...): its claims and ready flags hold it (runStaged). */
+  ROUND: 11,
+  /** A staged run's next job from the front: Atomics.add(FRONT, 1) is the job a worker tries to claim. */
+  FRONT: 12,
   /** The first failure's message, one UTF-16 unit a slot, ERR_CAPACITY of them. */
   ERR_TEXT: 16,
   ARGS: 16 + 512,
+  /** Per job of a staged run: READY holds its round once its inputs are in (minus it: cancelled). */
+  READY: 16 + 512 + 16384,
+  /** Per job of a staged run: CLAIM holds the round of the last thread to claim it (compareExchange). */
+  CLAIM: 16 + 512 + 16384 + 1024,
+  END: 16 + 512 + 16384 + 2048,
 } as const;
 const ERR_CAPACITY = C.ARGS - C.ERR_TEXT;
 /** Argument slots: 64 KiB. A run with more arguments than this goes in several rounds. */
-const ARG_CAPACITY = 16384;
+const ARG_CAPACITY = C.READY - C.ARGS;
+/** Jobs a staged run can have; one with more stages them all, then runs them as `run` does. */
+const STAGED_CAPACITY = C.CLAIM - C.READY;
 
 /**
  * Spin iterations (one Atomics.load each, ~5 ns) a worker polls WAKE before it sleeps in Atomics.wait: about
@@ -82,8 +96,40 @@ const WORKER_SOURCE = `'use strict';
     ctl[C.ERR_JOB] = job;
     ctl[C.ERR_WHERE] = slot + 1;
   };
+  // A staged run's jobs from the front, each once its READY flag holds the round. A claim is a
+  // compareExchange of CLAIM from an older round to this one: it fails once the caller (claiming from the
+  // back) or another worker has the job, or for a round that is over, whose jobs (and unused slots) hold
+  // its number or a later one. So a worker that reads ROUND late claims nothing of the next run.
+  const staged = () => {
+    const round = Atomics.load(ctl, C.ROUND);
+    for (;;) {
+      const job = Atomics.add(ctl, C.FRONT, 1);
+      if (job >= C.CLAIM - C.READY) return;
+      const v = Atomics.load(ctl, C.CLAIM + job);
+      if (v >= round || Atomics.compareExchange(ctl, C.CLAIM + job, v, round) !== v) return;
+      const count = ctl[C.COUNT];
+      try {
+        let ready = Atomics.load(ctl, C.READY + job);
+        for (let i = 0; ready !== round && ready !== -round; ready = Atomics.load(ctl, C.READY + job)) {
+          if (++i > spin) Atomics.wait(ctl, C.READY + job, ready);
+        }
+        if (ready === round) {
+          const arity = ctl[C.ARITY];
+          const at = C.ARGS + job * arity;
+          try {
+            fns[ctl[C.FN]].apply(undefined, Array.prototype.slice.call(ctl, at, at + arity));
+          } catch (e) {
+            fail(job, e);
+          }
+        }
+      } finally {
+        if (Atomics.add(ctl, C.DONE, 1) + 1 === count) Atomics.notify(ctl, C.DONE);
+      }
+    }
+  };
   let seen = Atomics.load(ctl, C.WAKE);
   while (Atomics.load(ctl, C.STOP) === 0) {
+    staged();
     for (let r = Atomics.sub(ctl, C.REMAINING, 1); r > 0; r = Atomics.sub(ctl, C.REMAINING, 1)) {
       const count = ctl[C.COUNT];
       try {
@@ -170,6 +216,8 @@ export class WasmThreads {
   private live: number;
   private closed = false;
   private failure: Error | undefined;
+  /** The last staged run's number (C.ROUND). */
+  private stagedRounds = 0;
 
   /**
    * Compiles `bytes`, instantiates it on the caller (throwing what WebAssembly throws if it cannot) and
@@ -202,7 +250,7 @@ export class WasmThreads {
       this.live = 0;
       return;
     }
-    const control = new SharedArrayBuffer(4 * (C.ARGS + ARG_CAPACITY));
+    const control = new SharedArrayBuffer(4 * C.END);
     const ctl = new Int32Array(control);
     this.ctl = ctl;
     const workers: Worker[] = [];
@@ -277,15 +325,9 @@ export class WasmThreads {
    * ```
    */
   run(exportName: string, jobs: readonly (readonly number[])[], alongside?: () => void): void {
-    if (this.closed) throw new Error(`WasmThreads.run('${exportName}'): called after close()`);
-    const fnIndex = this.exportNames.indexOf(exportName);
-    if (fnIndex < 0) throw new Error(`WasmThreads.run: the module has no function export '${exportName}' (it exports ${this.exportNames.join(', ')})`);
+    const fnIndex = this.checkedFn('run', exportName, jobs);
     const fn = this.fns[fnIndex];
     const arity = fn.length;
-    jobs.forEach((job, i) => {
-      if (job.length !== arity) throw new Error(`WasmThreads.run: job ${i} of '${exportName}' has ${job.length} arguments; the export takes ${arity}`);
-      if (!job.every(isI32)) throw new Error(`WasmThreads.run: job ${i} of '${exportName}' has an argument that is not an i32: ${job.join(', ')}`);
-    });
     if (this.ctl === null || this.live === 0 || (jobs.length < 2 && alongside === undefined)) {
       alongside?.();
       runHere(exportName, fn, jobs);
@@ -295,6 +337,102 @@ export class WasmThreads {
     for (let first = 0; first < jobs.length; first += perRound) {
       this.round(exportName, fnIndex, jobs, first, Math.min(jobs.length, first + perRound), first === 0 ? alongside : undefined);
     }
+  }
+
+  /**
+   * Runs every job, like {@link run}, when each needs the caller to put its inputs into the memory first
+   * (copying them from a buffer only the calling thread can read). The caller stages jobs from the front,
+   * `stage(j)`, keeping one ready for each worker; workers take them in order as they become ready. In
+   * between, the caller takes jobs from the back and runs them its own way, `self(j, feed)`, which calls
+   * `feed()` between its steps so that a worker is never left waiting on the caller's current job. The two
+   * meet in the middle, wherever the threads' speeds put them: the caller's copying is balanced against the
+   * workers' computing. Staged jobs nobody has taken by then the caller runs as `exports[exportName](...job)`.
+   * Errors are thrown as `run` throws them; one thrown by `stage` or `self` is thrown once the workers are
+   * done with this run (jobs not yet staged are cancelled).
+   *
+   * ```ts
+   * pool.runStaged('span', jobs, (j) => copyRowsOf(j), (j, feed) => runMyBlocksOf(j, feed));
+   * ```
+   */
+  runStaged(exportName: string, jobs: readonly (readonly number[])[], stage: (job: number) => void, self: (job: number, feed: () => void) => void): void {
+    const fnIndex = this.checkedFn('runStaged', exportName, jobs);
+    const fn = this.fns[fnIndex];
+    const ctl = this.ctl;
+    if (ctl === null || this.live === 0) {
+      for (let j = 0; j < jobs.length; j++) self(j, noFeed);
+      return;
+    }
+    if (jobs.length > STAGED_CAPACITY || jobs.length * fn.length > ARG_CAPACITY) {
+      for (let j = 0; j < jobs.length; j++) stage(j);
+      this.run(exportName, jobs);
+      return;
+    }
+    const count = jobs.length;
+    const round = ++this.stagedRounds;
+    this.publish(fnIndex, jobs, 0, count);
+    // Slots past this run's jobs are claimed already, so a worker that gets one from FRONT stops there.
+    ctl.fill(round, C.CLAIM + count, C.CLAIM + STAGED_CAPACITY);
+    ctl[C.FRONT] = 0;
+    Atomics.store(ctl, C.REMAINING, 0);
+    Atomics.store(ctl, C.ROUND, round);
+    Atomics.add(ctl, C.WAKE, 1);
+    Atomics.notify(ctl, C.WAKE);
+
+    const claim = (j: number): boolean => {
+      const v = Atomics.load(ctl, C.CLAIM + j);
+      return v < round && Atomics.compareExchange(ctl, C.CLAIM + j, v, round) === v;
+    };
+    const ready = (j: number, value: number): void => {
+      Atomics.store(ctl, C.READY + j, value);
+      Atomics.notify(ctl, C.READY + j);
+    };
+    const ahead = this.live;
+    let staged = 0;
+    let back = count;
+    const feed = (): void => {
+      while (staged < back && staged - Atomics.load(ctl, C.FRONT) < ahead) {
+        stage(staged);
+        ready(staged++, round);
+      }
+    };
+    let callerError: { readonly e: unknown } | undefined;
+    try {
+      feed();
+      while (back - 1 >= staged && claim(back - 1)) {
+        back--;
+        try {
+          self(back, feed);
+        } finally {
+          Atomics.add(ctl, C.DONE, 1);
+        }
+      }
+      // Workers hold every job below `back` they have taken: those still to be staged are staged now.
+      while (staged < back) {
+        stage(staged);
+        ready(staged++, round);
+      }
+    } catch (e) {
+      callerError = { e };
+      for (let j = staged; j < count; j++) ready(j, -round);
+    }
+    // Staged jobs no worker has taken (and, after an error, every job nobody has): the caller's, as a worker runs them.
+    let cause: unknown;
+    for (let j = 0; j < count; j++) {
+      if (!claim(j)) continue;
+      if (callerError === undefined) {
+        try {
+          fn(...jobs[j]);
+        } catch (e) {
+          if (Atomics.add(ctl, C.FAILED, 1) === 0) {
+            cause = e;
+            ctl[C.ERR_JOB] = j;
+            ctl[C.ERR_WHERE] = 0;
+          }
+        }
+      }
+      Atomics.add(ctl, C.DONE, 1);
+    }
+    this.finish(exportName, jobs, 0, count, cause, callerError);
   }
 
   /**
@@ -319,14 +457,7 @@ export class WasmThreads {
     const ctl = this.ctl as Int32Array;
     const fn = this.fns[fnIndex];
     const count = end - first;
-    const arity = fn.length;
-    // The previous round finished (DONE === its COUNT), so every job was claimed and no thread reads these.
-    ctl[C.FN] = fnIndex;
-    ctl[C.ARITY] = arity;
-    ctl[C.COUNT] = count;
-    ctl[C.DONE] = 0;
-    ctl[C.FAILED] = 0;
-    for (let j = 0; j < count; j++) ctl.set(jobs[first + j], C.ARGS + j * arity);
+    this.publish(fnIndex, jobs, first, end);
     Atomics.store(ctl, C.REMAINING, count);
     Atomics.add(ctl, C.WAKE, 1);
     Atomics.notify(ctl, C.WAKE, alongside === undefined ? count - 1 : count);
@@ -353,9 +484,46 @@ export class WasmThreads {
       }
       Atomics.add(ctl, C.DONE, 1);
     }
-    for (let d = Atomics.load(ctl, C.DONE); d < count; d = Atomics.load(ctl, C.DONE)) Atomics.wait(ctl, C.DONE, d);
-    if (alongsideError !== undefined) throw alongsideError.e;
+    this.finish(exportName, jobs, first, count, cause, alongsideError);
+  }
 
+  /** The export's index in `fns`, once the jobs are checked against it. */
+  private checkedFn(method: string, exportName: string, jobs: readonly (readonly number[])[]): number {
+    if (this.closed) throw new Error(`WasmThreads.${method}('${exportName}'): called after close()`);
+    const fnIndex = this.exportNames.indexOf(exportName);
+    if (fnIndex < 0) throw new Error(`WasmThreads.${method}: the module has no function export '${exportName}' (it exports ${this.exportNames.join(', ')})`);
+    const fn = this.fns[fnIndex];
+    const arity = fn.length;
+    jobs.forEach((job, i) => {
+      if (job.length !== arity) throw new Error(`WasmThreads.${method}: job ${i} of '${exportName}' has ${job.length} arguments; the export takes ${arity}`);
+      if (!job.every(isI32)) throw new Error(`WasmThreads.${method}: job ${i} of '${exportName}' has an argument that is not an i32: ${job.join(', ')}`);
+    });
+    return fnIndex;
+  }
+
+  /**
+   * Writes jobs [first, end) into the control block. The previous run finished (DONE === its COUNT), so
+   * every job was claimed and no thread reads these.
+   */
+  private publish(fnIndex: number, jobs: readonly (readonly number[])[], first: number, end: number): void {
+    const ctl = this.ctl as Int32Array;
+    const arity = this.fns[fnIndex].length;
+    ctl[C.FN] = fnIndex;
+    ctl[C.ARITY] = arity;
+    ctl[C.COUNT] = end - first;
+    ctl[C.DONE] = 0;
+    ctl[C.FAILED] = 0;
+    for (let j = first; j < end; j++) ctl.set(jobs[j], C.ARGS + (j - first) * arity);
+  }
+
+  /**
+   * Waits until all `count` jobs are done, then throws the caller's own error if it had one, else the first
+   * job's failure (`cause`: the caller's exception, if it was the caller's job that failed).
+   */
+  private finish(exportName: string, jobs: readonly (readonly number[])[], first: number, count: number, cause: unknown, callerError: { readonly e: unknown } | undefined): void {
+    const ctl = this.ctl as Int32Array;
+    for (let d = Atomics.load(ctl, C.DONE); d < count; d = Atomics.load(ctl, C.DONE)) Atomics.wait(ctl, C.DONE, d);
+    if (callerError !== undefined) throw callerError.e;
     const failed = ctl[C.FAILED];
     if (failed === 0) return;
     const job = first + ctl[C.ERR_JOB];
@@ -364,6 +532,8 @@ export class WasmThreads {
     throw failure(exportName, jobs, job, where === 0 ? 'the calling thread' : `worker ${where}`, text, failed, where === 0 ? cause : undefined);
   }
 }
+
+const noFeed = (): void => undefined;
 
 /** Every job on the calling thread, all of them even if one throws, as when workers share them. */
 function runHere(exportName: string, fn: Fn, jobs: readonly (readonly number[])[]): void {
