@@ -20,3 +20,4 @@ export { BINARY_FNS } from './lib/binary_fns';
 export { floatFloorDiv, floatMod, floatPow, intFloorDiv, intMod, intPow, sigmoid } from './lib/scalar_fns';
 export { fusedReduceRuns } from './lib/fused-reduce-runs';
 export { NotANumberInRun } from './lib/not-a-number-in-run';
+export { offerCallerWork } from './lib/caller-work';

@@ -1,3 +1,4 @@
+import { offerCallerWork } from '../caller-work';
 import { createWasmGemm, WasmGemm } from './gemm_f32';
 import { GEMM_TILE } from './gemm_module';
 import { PARALLEL_MIN_MACS, threadedGemm } from './gemm_threads';
@@ -60,5 +61,26 @@ describe('threadedGemm (big products split by rows across worker threads)', () =
     one.gemm(values(600, 3), [0], values(1200, 4), [0], s1, small[0], small[1], small[2]);
     two.gemm(values(600, 3), [0], values(1200, 4), [0], s2, small[0], small[1], small[2]);
     expect(same(s2, s1)).toBe('identical');
+  });
+
+  it('runs the caller work on offer once, mid-call, to the same bits; a kernel called from it runs on the caller alone', () => {
+    const [m, k, n] = [4099, 256, 64];
+    const a = values(m * k, 5);
+    const b = values(k * n, 6);
+    const bias = values(n, 7);
+    const [s1, s2, inner1, inner2] = [new Float32Array(m), new Float32Array(m), new Float32Array(m), new Float32Array(m)];
+    one.rowSums(a, b, bias, true, s1, m, k, n);
+    one.rowSums(a, b, null, false, inner1, m, k, n);
+    let runs = 0;
+    offerCallerWork(() => {
+      runs++;
+      two.rowSums(a, b, null, false, inner2, m, k, n); // nested: the pool is mid-run
+    }, () => two.rowSums(a, b, bias, true, s2, m, k, n));
+    expect(runs).toBe(1);
+    expect(same(s2, s1)).toBe('identical');
+    expect(same(inner2, inner1)).toBe('identical');
+    // Too small to split: nothing takes the offer.
+    offerCallerWork(() => runs++, () => two.rowSums(values(20 * 30, 1), values(30 * 40, 2), null, false, new Float32Array(20), 20, 30, 40));
+    expect(runs).toBe(1);
   });
 });

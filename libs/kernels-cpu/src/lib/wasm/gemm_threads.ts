@@ -1,6 +1,7 @@
 import type { WasmGemm } from './gemm_f32';
 import { blockRows, buildGemmModule, GemmTile, PACK_B_EXPORT } from './gemm_module';
 import { ROW_SUM_EPILOGUES, RowSumEpilogue } from './row_sum_module';
+import { takeCallerWork } from '../caller-work';
 import { align16, copyOut, Scratch } from './scratch';
 import { SPAN_EXPORT, spanSumExport } from './span_module';
 import { wasmApi, WasmMemory } from './wasm_api';
@@ -116,6 +117,7 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
           mine(i0, count);
         }
       },
+      takeCallerWork() ?? undefined,
     );
   };
 

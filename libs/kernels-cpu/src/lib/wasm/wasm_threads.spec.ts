@@ -281,6 +281,34 @@ describe('WasmThreads', () => {
       expect([flags[2], flags[3]]).toEqual([1, 1]); // both saw the other's flag: they overlapped
     });
 
+    it('runs the interlude once on the caller, after staging jobs ahead, while a worker computes; what it throws is thrown after', async () => {
+      const memory = sharedMemory();
+      const pool = open(meetModule(), memory, 2);
+      expect(await pool.ready()).toBe(2);
+      const meetHere = pool.exports.meet as (...args: number[]) => void;
+      const flags = new Int32Array(memory.buffer, 0, 4);
+      flags.fill(0);
+      const jobs = [[4, 0, 0, PATIENT], [8, 12, 0, 0], [16, 20, 0, 0], [24, 28, 0, 0], [32, 36, 0, 0]];
+      let staged = 0;
+      const seen: number[] = [];
+      const run = (interlude: () => void): void => pool.runStaged('meet', jobs, () => staged++, (j) => meetHere(...jobs[j]), interlude);
+      run(() => {
+        seen.push(staged);
+        meetHere(0, 4, 0, PATIENT); // meets job 0 on the worker
+      });
+      expect(seen.length).toBe(1);
+      expect(seen[0]).toBeGreaterThanOrEqual(3); // the next job and two more for the one worker
+      expect([flags[2], flags[3]]).toEqual([1, 1]);
+      flags.fill(0);
+      expect(() => run(() => {
+        meetHere(0, 4, 0, PATIENT);
+        throw new Error('the interlude failed');
+      })).toThrow('the interlude failed');
+      expect(flags[3]).toBe(1); // job 0 ran to the end before runStaged threw
+      flags.fill(0);
+      expect(meet(pool, memory, PATIENT)).toEqual([1, 1]);
+    });
+
     it('runs every job exactly once and a staged one only after its stage: the front staged, the back its own way, 300 calls', async () => {
       const memory = sharedMemory();
       const pool = open(tallyModule(), memory, 2);

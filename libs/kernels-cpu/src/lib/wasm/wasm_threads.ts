@@ -59,6 +59,11 @@ const C = {
 const ERR_CAPACITY = C.ARGS - C.ERR_TEXT;
 /** Argument slots: 64 KiB. A run with more arguments than this goes in several rounds. */
 const ARG_CAPACITY = C.READY - C.ARGS;
+/**
+ * Jobs staged for each worker, beyond the one it takes next, before a staged run's interlude: the dense
+ * benchmark's interlude (building the next batch, ~0.6 ms) is about two of its chunks' time on a worker.
+ */
+const INTERLUDE_AHEAD = 2;
 /** Jobs a staged run can have; one with more stages them all, then runs them as `run` does. */
 const STAGED_CAPACITY = C.CLAIM - C.READY;
 
@@ -218,6 +223,8 @@ export class WasmThreads {
   private failure: Error | undefined;
   /** The last staged run's number (C.ROUND). */
   private stagedRounds = 0;
+  /** A run is under way: a kernel called from inside one (an interlude, `alongside`) runs on the caller alone. */
+  private busy = false;
 
   /**
    * Compiles `bytes`, instantiates it on the caller (throwing what WebAssembly throws if it cannot) and
@@ -328,14 +335,19 @@ export class WasmThreads {
     const fnIndex = this.checkedFn('run', exportName, jobs);
     const fn = this.fns[fnIndex];
     const arity = fn.length;
-    if (this.ctl === null || this.live === 0 || (jobs.length < 2 && alongside === undefined)) {
+    if (this.ctl === null || this.live === 0 || this.busy || (jobs.length < 2 && alongside === undefined)) {
       alongside?.();
       runHere(exportName, fn, jobs);
       return;
     }
     const perRound = Math.min(ARG_CAPACITY, Math.floor(ARG_CAPACITY / Math.max(1, arity)));
-    for (let first = 0; first < jobs.length; first += perRound) {
-      this.round(exportName, fnIndex, jobs, first, Math.min(jobs.length, first + perRound), first === 0 ? alongside : undefined);
+    this.busy = true;
+    try {
+      for (let first = 0; first < jobs.length; first += perRound) {
+        this.round(exportName, fnIndex, jobs, first, Math.min(jobs.length, first + perRound), first === 0 ? alongside : undefined);
+      }
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -347,92 +359,106 @@ export class WasmThreads {
    * `feed()` between its steps so that a worker is never left waiting on the caller's current job. The two
    * meet in the middle, wherever the threads' speeds put them: the caller's copying is balanced against the
    * workers' computing. Staged jobs nobody has taken by then the caller runs as `exports[exportName](...job)`.
-   * Errors are thrown as `run` throws them; one thrown by `stage` or `self` is thrown once the workers are
-   * done with this run (jobs not yet staged are cancelled).
+   * `interlude`, if given, runs once on the caller early on, after INTERLUDE_AHEAD more jobs a worker are
+   * staged (other work of the caller's, done while the workers compute; caller-work.ts).
+   * Errors are thrown as `run` throws them; one thrown by `stage`, `self` or `interlude` is thrown once the
+   * workers are done with this run (jobs not yet staged are cancelled).
    *
    * ```ts
    * pool.runStaged('span', jobs, (j) => copyRowsOf(j), (j, feed) => runMyBlocksOf(j, feed));
    * ```
    */
-  runStaged(exportName: string, jobs: readonly (readonly number[])[], stage: (job: number) => void, self: (job: number, feed: () => void) => void): void {
+  runStaged(exportName: string, jobs: readonly (readonly number[])[], stage: (job: number) => void, self: (job: number, feed: () => void) => void, interlude?: () => void): void {
     const fnIndex = this.checkedFn('runStaged', exportName, jobs);
     const fn = this.fns[fnIndex];
     const ctl = this.ctl;
-    if (ctl === null || this.live === 0) {
+    if (ctl === null || this.live === 0 || this.busy) {
+      interlude?.();
       for (let j = 0; j < jobs.length; j++) self(j, noFeed);
       return;
     }
     if (jobs.length > STAGED_CAPACITY || jobs.length * fn.length > ARG_CAPACITY) {
       for (let j = 0; j < jobs.length; j++) stage(j);
-      this.run(exportName, jobs);
+      this.run(exportName, jobs, interlude);
       return;
     }
-    const count = jobs.length;
-    const round = ++this.stagedRounds;
-    this.publish(fnIndex, jobs, 0, count);
-    // Slots past this run's jobs are claimed already, so a worker that gets one from FRONT stops there.
-    ctl.fill(round, C.CLAIM + count, C.CLAIM + STAGED_CAPACITY);
-    ctl[C.FRONT] = 0;
-    Atomics.store(ctl, C.REMAINING, 0);
-    Atomics.store(ctl, C.ROUND, round);
-    Atomics.add(ctl, C.WAKE, 1);
-    Atomics.notify(ctl, C.WAKE);
-
-    const claim = (j: number): boolean => {
-      const v = Atomics.load(ctl, C.CLAIM + j);
-      return v < round && Atomics.compareExchange(ctl, C.CLAIM + j, v, round) === v;
-    };
-    const ready = (j: number, value: number): void => {
-      Atomics.store(ctl, C.READY + j, value);
-      Atomics.notify(ctl, C.READY + j);
-    };
-    const ahead = this.live;
-    let staged = 0;
-    let back = count;
-    const feed = (): void => {
-      while (staged < back && staged - Atomics.load(ctl, C.FRONT) < ahead) {
-        stage(staged);
-        ready(staged++, round);
-      }
-    };
-    let callerError: { readonly e: unknown } | undefined;
+    this.busy = true;
     try {
-      feed();
-      while (back - 1 >= staged && claim(back - 1)) {
-        back--;
-        try {
-          self(back, feed);
-        } finally {
-          Atomics.add(ctl, C.DONE, 1);
+      const count = jobs.length;
+      const round = ++this.stagedRounds;
+      this.publish(fnIndex, jobs, 0, count);
+      // Slots past this run's jobs are claimed already, so a worker that gets one from FRONT stops there.
+      ctl.fill(round, C.CLAIM + count, C.CLAIM + STAGED_CAPACITY);
+      ctl[C.FRONT] = 0;
+      Atomics.store(ctl, C.REMAINING, 0);
+      Atomics.store(ctl, C.ROUND, round);
+      Atomics.add(ctl, C.WAKE, 1);
+      Atomics.notify(ctl, C.WAKE);
+
+      const claim = (j: number): boolean => {
+        const v = Atomics.load(ctl, C.CLAIM + j);
+        return v < round && Atomics.compareExchange(ctl, C.CLAIM + j, v, round) === v;
+      };
+      const ready = (j: number, value: number): void => {
+        Atomics.store(ctl, C.READY + j, value);
+        Atomics.notify(ctl, C.READY + j);
+      };
+      let ahead = this.live;
+      let staged = 0;
+      let back = count;
+      const feed = (): void => {
+        while (staged < back && staged - Atomics.load(ctl, C.FRONT) < ahead) {
+          stage(staged);
+          ready(staged++, round);
         }
-      }
-      // Workers hold every job below `back` they have taken: those still to be staged are staged now.
-      while (staged < back) {
-        stage(staged);
-        ready(staged++, round);
-      }
-    } catch (e) {
-      callerError = { e };
-      for (let j = staged; j < count; j++) ready(j, -round);
-    }
-    // Staged jobs no worker has taken (and, after an error, every job nobody has): the caller's, as a worker runs them.
-    let cause: unknown;
-    for (let j = 0; j < count; j++) {
-      if (!claim(j)) continue;
-      if (callerError === undefined) {
-        try {
-          fn(...jobs[j]);
-        } catch (e) {
-          if (Atomics.add(ctl, C.FAILED, 1) === 0) {
-            cause = e;
-            ctl[C.ERR_JOB] = j;
-            ctl[C.ERR_WHERE] = 0;
+      };
+      let callerError: { readonly e: unknown } | undefined;
+      try {
+        if (interlude !== undefined) {
+          ahead += INTERLUDE_AHEAD * this.live;
+          feed();
+          ahead = this.live;
+          interlude();
+        }
+        feed();
+        while (back - 1 >= staged && claim(back - 1)) {
+          back--;
+          try {
+            self(back, feed);
+          } finally {
+            Atomics.add(ctl, C.DONE, 1);
           }
         }
+        // Workers hold every job below `back` they have taken: those still to be staged are staged now.
+        while (staged < back) {
+          stage(staged);
+          ready(staged++, round);
+        }
+      } catch (e) {
+        callerError = { e };
+        for (let j = staged; j < count; j++) ready(j, -round);
       }
-      Atomics.add(ctl, C.DONE, 1);
+      // Staged jobs no worker has taken (and, after an error, every job nobody has): the caller's, as a worker runs them.
+      let cause: unknown;
+      for (let j = 0; j < count; j++) {
+        if (!claim(j)) continue;
+        if (callerError === undefined) {
+          try {
+            fn(...jobs[j]);
+          } catch (e) {
+            if (Atomics.add(ctl, C.FAILED, 1) === 0) {
+              cause = e;
+              ctl[C.ERR_JOB] = j;
+              ctl[C.ERR_WHERE] = 0;
+            }
+          }
+        }
+        Atomics.add(ctl, C.DONE, 1);
+      }
+      this.finish(exportName, jobs, 0, count, cause, callerError);
+    } finally {
+      this.busy = false;
     }
-    this.finish(exportName, jobs, 0, count, cause, callerError);
   }
 
   /**

@@ -68,4 +68,24 @@ describe('matmulReduce in graph mode', () => {
     const perRecord = await compile(from(records).pipe(map((r: { x: Tensor }) => ops.sum(ops.relu(ops.add(ops.matmul(r.x, Wd), bd)), -1))), { batchSize: 100 }).collect();
     expect(perRecord).toEqual(await eagerCollect(from(records).pipe(map((r: { x: Tensor }) => ops.sum(ops.relu(ops.add(ops.matmul(r.x, Wd), bd)), -1)))));
   });
+
+  it('builds the next batch of an array while the threaded kernel runs, to the bits of a generator source (not read ahead)', async () => {
+    // [512, 256]·[256, 64] a batch: 8M multiply-adds, split across threads (gemm_threads.ts), which take
+    // the read-ahead (source.ts ReadAhead, caller-work.ts in kernels-cpu).
+    const [d, h, n] = [256, 64, 2600];
+    const Wd = tensor(values(d * h, 6), 'float32', [d, h]);
+    const bd = tensor(values(h, 7), 'float32', [h]);
+    const x = values(n * d, 8);
+    const records = Array.from({ length: n }, (_, i) => ({ x: tensor(x.subarray(i * d, (i + 1) * d), 'float32', [d]), i }));
+    const dense = map((r: { x: Tensor; i: number }) => ({ i: r.i, y: ops.sum(ops.relu(ops.add(ops.matmul(r.x, Wd), bd)), -1) }));
+    const fromArray = (await compile(from(records).pipe(dense), { batchSize: 512 }).collect()) as { i: number; y: Tensor | number }[];
+    const fromGenerator = (await compile(from((function* () {
+      yield* records;
+    })()).pipe(dense), { batchSize: 512 }).collect()) as { i: number; y: Tensor | number }[];
+    expect(fromArray.map((r) => r.i)).toEqual(records.map((r) => r.i));
+    const ys = (rs: { y: Tensor | number }[]): number[] => rs.map((r) => (r.y instanceof Tensor ? r.y.data[0] : r.y));
+    expect(ys(fromArray)).toEqual(ys(fromGenerator));
+    const eager = (await eagerCollect(from(records.slice(0, 600)).pipe(dense))) as { y: Tensor }[];
+    expect(ys(fromArray.slice(0, 600))).toEqual(ys(eager));
+  });
 });

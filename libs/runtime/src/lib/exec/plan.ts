@@ -3,13 +3,14 @@ import {
   describeSource, ErrorPolicy, loadPlanFile, runsEagerly, savePlanFile, warn, Flow, isFlow, isTransform, OperatorDesc, SourceDesc, StageIR, StreamGraph, Transform,
 } from '@weir/dataflow';
 import { eagerIterate } from '@weir/eager';
+import { offerCallerWork } from '@weir/kernels-cpu';
 import { batchToRows, ColumnBatch, rowsToBatch } from './batch';
 import { buildRunners, CompileSettings, optimizedTrace, TraceCache } from './compile-stages';
 import { makeContext } from './context';
 import { explainPlan, ProjectionNote } from './explain';
 import { propagate, Schema, stagesAhead } from './propagate';
 import { schemaKey, schemaOf } from './schema';
-import { ProjectionRequest, projectBuilt, sourceBatches } from './source';
+import { ProjectionRequest, projectBuilt, ReadAhead, sourceBatches } from './source';
 import type { RunStats, StageRunner } from './stage';
 
 export interface CompileOptions {
@@ -96,7 +97,8 @@ export class Plan<T = unknown> {
       yield* this.runEagerly(new Flow(source, this.operators));
       return;
     }
-    yield* this.runSourceBatches((project) => sourceBatches(source, this.batchSize, project));
+    const ahead: ReadAhead = { next: null };
+    yield* this.runSourceBatches((project) => sourceBatches(source, this.batchSize, project, ahead), ahead);
   }
 
   private async *runEagerly(flow: Flow): AsyncGenerator<ColumnBatch> {
@@ -120,13 +122,14 @@ export class Plan<T = unknown> {
    * request, which the source asks once it knows its schema, before it builds any column: the CLI's
    * connectors then leave out the fields no stage reads (projectionPushdown). Batches already made are
    * narrowed by the same decision before the first stage (their columns were built, but filters no longer
-   * copy them).
+   * copy them). With `ahead` (the source's ReadAhead), each batch's stages are offered the building of the
+   * next one, to do while a threaded kernel's workers compute.
    *
    * ```ts
    * for await (const out of plan.runSourceBatches((project) => columnBatchesOf(source, project))) await writeColumnBatch(sink, out);
    * ```
    */
-  async *runSourceBatches(input: AsyncIterable<ColumnBatch> | ((project: ProjectionRequest) => AsyncIterable<ColumnBatch>)): AsyncGenerator<ColumnBatch> {
+  async *runSourceBatches(input: AsyncIterable<ColumnBatch> | ((project: ProjectionRequest) => AsyncIterable<ColumnBatch>), ahead?: ReadAhead): AsyncGenerator<ColumnBatch> {
     const project: ProjectionRequest = (schema) => this.fieldsToDrop(schema);
     const batches = typeof input === 'function' ? input(project) : projectBuilt(input, project);
     const ctx = makeContext(this.options.errors ?? 'fail');
@@ -150,7 +153,10 @@ export class Plan<T = unknown> {
         if (this.lastSchema === null && b.length > 0) this.lastSchema = { fields: schemaOf(b), bare: b.bare };
         // A number run nobody checked yet goes only to a stage that checks as it reads (batch.ts).
         const first = b.unchecked !== undefined && runners[0]?.acceptsUncheckedRuns !== true ? b.unchecked() : b;
-        for (const out of push(0, [first])) {
+        // A threaded kernel in the stages may build the source's next batch while its workers compute.
+        const next = ahead?.next ?? null;
+        const outs = next !== null ? offerCallerWork(next, () => push(0, [first])) : push(0, [first]);
+        for (const out of outs) {
           ctx.stats.rowsOut += out.length;
           yield out;
         }

@@ -25,11 +25,12 @@ interface Projection {
  * plan drops are removed from it; later batches never build those columns (an Arrow source does not even
  * read them out of its buffers).
  */
-export async function* sourceBatches(source: SourceDesc, batchSize: number, project?: ProjectionRequest): AsyncGenerator<ColumnBatch> {
+export async function* sourceBatches(source: SourceDesc, batchSize: number, project?: ProjectionRequest, ahead?: ReadAhead): AsyncGenerator<ColumnBatch> {
   const projection: Projection = { drop: null };
   const build = batchBuilder(project, projection);
   if (source.kind === 'iterable') {
-    yield* syncBatches(source.value as Iterable<unknown>, batchSize, build);
+    const batches = syncBatches(source.value as Iterable<unknown>, batchSize, build);
+    yield* ahead === undefined || !isInMemory(source.value) ? batches : readingAhead(batches, ahead);
     return;
   }
   let next = 0;
@@ -46,6 +47,58 @@ export async function* sourceBatches(source: SourceDesc, batchSize: number, proj
     if (rows.length >= batchSize) yield flush();
   }
   if (rows.length > 0) yield flush();
+}
+
+/**
+ * A source's offer to build its next batch early: `next` is set while a batch is out with the plan, which
+ * offers it to the kernels (offerCallerWork, @weir/kernels-cpu) so that a threaded kernel builds the next
+ * batch on the calling thread while its workers compute this one. Null when there is nothing to offer.
+ */
+export interface ReadAhead {
+  next: (() => void) | null;
+}
+
+/**
+ * Arrays and typed arrays: building their batches early runs no user code (a generator would run the
+ * user's code in the middle of a kernel call) and has no effect anyone could see.
+ */
+function isInMemory(value: unknown): boolean {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+type Early = { readonly r: IteratorResult<ColumnBatch> } | { readonly error: unknown };
+
+/**
+ * `batches`, with `ahead.next` set while each is out: calling it builds the one after (at most once), and
+ * that is what comes next; an error building it is thrown when it would have been built.
+ */
+function* readingAhead(batches: Iterator<ColumnBatch>, ahead: ReadAhead): Generator<ColumnBatch> {
+  let early: Early | null = null;
+  const take = (): Early => {
+    const e = early ?? { r: batches.next() };
+    early = null;
+    return e;
+  };
+  const pull = (): void => {
+    if (ahead.next !== pull) return; // once per batch out: a second call would lose the one built
+    ahead.next = null;
+    try {
+      early = { r: batches.next() };
+    } catch (error) {
+      early = { error };
+    }
+  };
+  for (;;) {
+    const got = take();
+    if ('error' in got) throw got.error;
+    if (got.r.done === true) return;
+    ahead.next = pull;
+    try {
+      yield got.r.value;
+    } finally {
+      ahead.next = null;
+    }
+  }
 }
 
 /**
