@@ -58,8 +58,12 @@ function tallyModule(): Uint8Array {
   return encodeModule({ memory: sharedImport, functions: [{ body: f, exportAs: 'tally' }] });
 }
 
-/** Polls for a second or so at most: a partner on another thread shows up within microseconds. */
-const PATIENT = 1 << 28;
+/**
+ * Polls for a few seconds at most (the largest i32): a partner on another thread shows up within
+ * microseconds on a quiet machine, but with the CI's test projects running at once on two cores a worker
+ * thread has been seen to wait over 0.3 s (2^28 polls) for its core.
+ */
+const PATIENT = 0x7fffffff;
 const OUT_OF_BOUNDS = PAGES * WASM_PAGE_BYTES;
 const OOB_TEXT = 'RuntimeError: memory access out of bounds';
 
@@ -124,6 +128,16 @@ describe('WasmThreads', () => {
     return pool;
   };
   afterAll(() => Promise.all(pools.map((p) => p.close())));
+  /** A two-thread pool of meetModule, its workers ready, its flags cleared, and `meet` on the caller. */
+  const meetPool = async () => {
+    const memory = sharedMemory();
+    const pool = open(meetModule(), memory, 2);
+    expect(await pool.ready()).toBe(2);
+    const meetHere = pool.exports.meet as (...args: number[]) => void;
+    const flags = new Int32Array(memory.buffer, 0, 4);
+    flags.fill(0);
+    return { memory, pool, meetHere, flags };
+  };
 
   it('runs two jobs at the same time, one on the caller and one on a worker', async () => {
     const memory = sharedMemory();
@@ -147,12 +161,7 @@ describe('WasmThreads', () => {
   });
 
   it('runs `alongside` on the caller while a worker takes the published job; a throw there waits for the job', async () => {
-    const memory = sharedMemory();
-    const pool = open(meetModule(), memory, 2);
-    expect(await pool.ready()).toBe(2);
-    const meetHere = pool.exports.meet as (...args: number[]) => void;
-    const flags = new Int32Array(memory.buffer, 0, 4);
-    flags.fill(0);
+    const { memory, pool, meetHere, flags } = await meetPool();
     // One job for the worker; the caller meets it from `alongside`: both read 1 only if they overlapped.
     pool.run('meet', [[4, 0, 0, PATIENT]], () => meetHere(0, 4, 0, PATIENT));
     expect([flags[2], flags[3]]).toEqual([1, 1]);
@@ -185,13 +194,10 @@ describe('WasmThreads', () => {
   });
 
   it('throws a trap on a worker on the caller, naming the export and the job; the pool works afterwards', async () => {
-    const memory = sharedMemory();
-    const pool = open(meetModule(), memory, 2);
-    expect(await pool.ready()).toBe(2);
-    // Let the worker stop spinning and sleep: the caller then claims job 0 before the worker wakes for job 1.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const run = (): void => pool.run('meet', [[0, 4, 0, PATIENT], [4, 0, OUT_OF_BOUNDS, PATIENT]]);
-    expect(run).toThrow(`WasmThreads.run: meet(4, 0, ${OUT_OF_BOUNDS}, ${PATIENT}), job 1 of 2, failed on worker 1: ${OOB_TEXT}`);
+    const { memory, pool, meetHere } = await meetPool();
+    // The caller, in \`alongside\`, waits for the job's flag: only a worker can have run the job, which then traps.
+    const run = (): void => pool.run('meet', [[4, 0, OUT_OF_BOUNDS, PATIENT]], () => meetHere(0, 4, 0, PATIENT));
+    expect(run).toThrow(`WasmThreads.run: meet(4, 0, ${OUT_OF_BOUNDS}, ${PATIENT}), job 0 of 1, failed on worker 1: ${OOB_TEXT}`);
     expect(meet(pool, memory, PATIENT)).toEqual([1, 1]);
     // Both jobs trap, one on each thread: the error names the first and counts the other.
     expect(() => pool.run('meet', [[0, 4, OUT_OF_BOUNDS, PATIENT], [4, 0, OUT_OF_BOUNDS, PATIENT]])).toThrow(/failed on (worker 1|the calling thread): RuntimeError: memory access out of bounds \(1 more of the 2 jobs failed too\)$/);
@@ -262,12 +268,7 @@ describe('WasmThreads', () => {
     }
 
     it('has a worker run a staged job from the front while the caller runs one from the back its own way, at the same time', async () => {
-      const memory = sharedMemory();
-      const pool = open(meetModule(), memory, 2);
-      expect(await pool.ready()).toBe(2);
-      const meetHere = pool.exports.meet as (...args: number[]) => void;
-      const flags = new Int32Array(memory.buffer, 0, 4);
-      flags.fill(0);
+      const { pool, meetHere, flags } = await meetPool();
       const order: string[] = [];
       // Job 0 is staged first (one job ahead for the one worker), job 1 perhaps (if the worker took job 0 at
       // once); the caller takes job 2 from the back. Job 1 returns at once.
@@ -282,12 +283,7 @@ describe('WasmThreads', () => {
     });
 
     it('runs the interlude once on the caller, after staging jobs ahead, while a worker computes; what it throws is thrown after', async () => {
-      const memory = sharedMemory();
-      const pool = open(meetModule(), memory, 2);
-      expect(await pool.ready()).toBe(2);
-      const meetHere = pool.exports.meet as (...args: number[]) => void;
-      const flags = new Int32Array(memory.buffer, 0, 4);
-      flags.fill(0);
+      const { memory, pool, meetHere, flags } = await meetPool();
       const jobs = [[4, 0, 0, PATIENT], [8, 12, 0, 0], [16, 20, 0, 0], [24, 28, 0, 0], [32, 36, 0, 0]];
       let staged = 0;
       const seen: number[] = [];

@@ -101,6 +101,22 @@ const WORKER_SOURCE = `'use strict';
     ctl[C.ERR_JOB] = job;
     ctl[C.ERR_WHERE] = slot + 1;
   };
+  // Runs job \`job\` of the published run of \`count\` (unless it was cancelled), then counts it done.
+  const runJob = (job, count, run) => {
+    try {
+      if (run) {
+        const arity = ctl[C.ARITY];
+        const at = C.ARGS + job * arity;
+        try {
+          fns[ctl[C.FN]].apply(undefined, Array.prototype.slice.call(ctl, at, at + arity));
+        } catch (e) {
+          fail(job, e);
+        }
+      }
+    } finally {
+      if (Atomics.add(ctl, C.DONE, 1) + 1 === count) Atomics.notify(ctl, C.DONE);
+    }
+  };
   // A staged run's jobs from the front, each once its READY flag holds the round. A claim is a
   // compareExchange of CLAIM from an older round to this one: it fails once the caller (claiming from the
   // back) or another worker has the job, or for a round that is over, whose jobs (and unused slots) hold
@@ -112,24 +128,11 @@ const WORKER_SOURCE = `'use strict';
       if (job >= C.CLAIM - C.READY) return;
       const v = Atomics.load(ctl, C.CLAIM + job);
       if (v >= round || Atomics.compareExchange(ctl, C.CLAIM + job, v, round) !== v) return;
-      const count = ctl[C.COUNT];
-      try {
-        let ready = Atomics.load(ctl, C.READY + job);
-        for (let i = 0; ready !== round && ready !== -round; ready = Atomics.load(ctl, C.READY + job)) {
-          if (++i > spin) Atomics.wait(ctl, C.READY + job, ready);
-        }
-        if (ready === round) {
-          const arity = ctl[C.ARITY];
-          const at = C.ARGS + job * arity;
-          try {
-            fns[ctl[C.FN]].apply(undefined, Array.prototype.slice.call(ctl, at, at + arity));
-          } catch (e) {
-            fail(job, e);
-          }
-        }
-      } finally {
-        if (Atomics.add(ctl, C.DONE, 1) + 1 === count) Atomics.notify(ctl, C.DONE);
+      let ready = Atomics.load(ctl, C.READY + job);
+      for (let i = 0; ready !== round && ready !== -round; ready = Atomics.load(ctl, C.READY + job)) {
+        if (++i > spin) Atomics.wait(ctl, C.READY + job, ready);
       }
+      runJob(job, ctl[C.COUNT], ready === round);
     }
   };
   let seen = Atomics.load(ctl, C.WAKE);
@@ -137,18 +140,7 @@ const WORKER_SOURCE = `'use strict';
     staged();
     for (let r = Atomics.sub(ctl, C.REMAINING, 1); r > 0; r = Atomics.sub(ctl, C.REMAINING, 1)) {
       const count = ctl[C.COUNT];
-      try {
-        const arity = ctl[C.ARITY];
-        const job = count - r;
-        const at = C.ARGS + job * arity;
-        try {
-          fns[ctl[C.FN]].apply(undefined, Array.prototype.slice.call(ctl, at, at + arity));
-        } catch (e) {
-          fail(job, e);
-        }
-      } finally {
-        if (Atomics.add(ctl, C.DONE, 1) + 1 === count) Atomics.notify(ctl, C.DONE);
-      }
+      runJob(count - r, count, true);
     }
     for (let i = 0; i < spin && Atomics.load(ctl, C.WAKE) === seen; i++);
     Atomics.wait(ctl, C.WAKE, seen);
