@@ -79,21 +79,24 @@ describe('records the pipeline fails on', () => {
     const pipeline = tmp.path('gather.ts');
     writeFileSync(pipeline, "import { map, ops, pipeline } from '@weir/dataflow';\nexport default pipeline(map((r: any) => ({ i: r.i, y: ops.gather(r.x, ops.cast(r.i, 'int32')) })));\n");
     const input = tmp.path('pick.ndjson');
-    writeFileSync(input, ['{"i":0,"x":[1,2,3]}', '{"i":9,"x":[1,2,3]}', '{"i":2,"x":[4,5,6]}', '{"i":"x","x":[4,5,6]}'].join('\n') + '\n');
+    // Line 2 is a bad input row and line 3 blank, so the record the gather fails on (the second passed on)
+    // is on line 4: that is how the dead letter names it, as it names bad input rows.
+    writeFileSync(input, ['{"i":0,"x":[1,2,3]}', '{"i":1,"x":[1,2]}', '', '{"i":9,"x":[1,2,3]}', '{"i":2,"x":[4,5,6]}', '{"i":"x","x":[4,5,6]}'].join('\n') + '\n');
     const dead = tmp.path('dead-pipeline.ndjson');
     const out = tmp.path('picked.ndjson');
     const r = await weir(['run', pipeline, '--input', input, '--output', out, '--errors', dead]);
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ i: 0, y: 1 }, { i: 2, y: 6 }]);
     const letters = readFileSync(dead, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    // One bad input row (a string where the first rows had numbers), one record the gather fails on.
-    expect(letters).toHaveLength(2);
-    const input4 = letters.find((l) => l.line === 4);
-    expect(input4).toMatchObject({ file: input, column: 'i', reason: 'expected a number, found the string "x"' });
+    // Two bad input rows (a short tensor; a string where the first rows had numbers), one record the gather fails on.
+    expect(letters).toHaveLength(3);
+    expect(letters.find((l) => l.line === 2)).toMatchObject({ file: input, column: 'x', reason: 'tensor has 2 elements; expected 3 (shape [3])' });
+    expect(letters.find((l) => l.line === 6)).toMatchObject({ file: input, column: 'i', reason: 'expected a number, found the string "x"' });
     const failed = letters.find((l) => l.stage !== undefined);
-    expect(failed).toMatchObject({ file: input, row: 1, stage: 'map#0' });
+    expect(failed).toMatchObject({ file: input, line: 4, stage: 'map#0' });
+    expect(failed.row).toBeUndefined();
     expect(failed.reason).toMatch(/^pipeline error in map#0 \(op 'gather'\): .*contains 9/);
     expect(JSON.parse(failed.raw)).toEqual({ i: 9, x: [1, 2, 3] });
-    expect(r.stderr).toMatch(/2 bad rows written to/);
+    expect(r.stderr).toMatch(/3 bad rows written to/);
   });
 });

@@ -57,7 +57,7 @@ export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<
   try {
     source = await openSource(options.input, { format: options.inputFormat, schema: options.schema, batchSize: options.batchSize, rowErrors });
     // Compiled before the output is opened: a refused option leaves no output file behind.
-    const plan = options.mode === 'eager' ? null : planFor(loaded, options, rowErrors, source.path);
+    const plan = options.mode === 'eager' ? null : planFor(loaded, options, rowErrors, source);
     sink = openSink(options.output, { format: options.format ?? stdoutFormat(options.output, source.format) });
     const stats = source.stats;
     progress = Progress.start(() => stats.rows, { quiet: options.quiet });
@@ -112,8 +112,8 @@ async function runGraph(plan: Plan, source: Source, sink: RecordSink): Promise<v
   for await (const cb of plan.runSourceBatches((project) => columnBatchesOf(source, project))) await writeColumnBatch(sink, cb);
 }
 
-function planFor(loaded: Loaded, options: ExecuteOptions, rowErrors: RowErrors, file: string): Plan {
-  const errors = errorPolicy(rowErrors, file);
+function planFor(loaded: Loaded, options: ExecuteOptions, rowErrors: RowErrors, source: Source): Plan {
+  const errors = errorPolicy(rowErrors, source);
   const compileOptions = { batchSize: options.batchSize, workers: options.workers, device: options.device, errors };
   if (loaded.kind === 'transform') return compile(loaded.transform, compileOptions);
   // A saved plan keeps its stages; this run's flags (batch size, error policy) replace its options.
@@ -123,19 +123,24 @@ function planFor(loaded: Loaded, options: ExecuteOptions, rowErrors: RowErrors, 
 
 /**
  * The graph executor's error policy, routed into the run's RowErrors: a record the pipeline fails on is
- * counted (skip) or dead-lettered with its stage and reason, next to the bad input rows.
+ * counted (skip) or dead-lettered with its stage and reason, next to the bad input rows. It is named by its
+ * line in a text file (the reader kept the line each record it passed on started at), as bad input rows
+ * are; by its 0-based row in a columnar file.
  */
-function errorPolicy(rowErrors: RowErrors, file: string): ErrorPolicy {
+function errorPolicy(rowErrors: RowErrors, source: Source): ErrorPolicy {
   if (rowErrors.mode === 'fail') return 'fail';
   return {
-    deadLetter: (record: unknown, error: PipelineError) =>
+    deadLetter: (record: unknown, error: PipelineError) => {
+      const row = error.sourceIndex ?? -1;
+      const line = source.stats.lines.lineOf(row);
       rowErrors.reject({
-        file,
-        row: error.sourceIndex ?? -1,
+        file: source.path,
+        ...(line !== undefined ? { line } : { row }),
         stage: error.stage,
         reason: `pipeline error in ${error.stage}${error.op ? ` (op '${error.op}')` : ''}: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`,
         raw: JSON.stringify(toJsonValue(record)),
-      }),
+      });
+    },
   };
 }
 

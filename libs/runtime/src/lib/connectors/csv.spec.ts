@@ -31,6 +31,15 @@ describe('readCsv', () => {
     expect(stats.schema?.map((f) => [f.name, f.type])).toEqual([['id', 'number'], ['name', 'string'], ['ok', 'boolean'], ['v', 'tensor']]);
   });
 
+  it('records the line each record passed on starts at, past a bad row and a field spanning lines', async () => {
+    // Line 3 is bad (too few fields); the record on line 4 has a quoted field over lines 4-5.
+    const p = file('lines.csv', 'id,note\n1,a\n2\n3,"two\nlines"\n4,d\n');
+    const stats = new InputStats();
+    const rows = await drain(readCsv(p, { stats, rowErrors: new RowErrors('skip') }));
+    expect(rows.map((r) => r.id)).toEqual([1, 3, 4]);
+    expect([0, 1, 2, 3].map((i) => stats.lines.lineOf(i))).toEqual([2, 4, 6, undefined]);
+  });
+
   it('yields chunks of at most batchSize records', async () => {
     const p = file('many.csv', 'x\n' + Array.from({ length: 10 }, (_, i) => i).join('\n'));
     const sizes: number[] = [];

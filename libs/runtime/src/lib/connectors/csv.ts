@@ -141,6 +141,7 @@ class CsvDecoder {
         return this.reject(row, field.name, e.message);
       }
     }
+    this.options.stats?.lines.add(row.line);
     out.push(rec);
   }
 

@@ -144,6 +144,7 @@ class NdjsonDecoder {
         return this.rowErrors.reject({ file: this.file, line, column: k, reason: `unexpected field '${k}' (not in the first rows or the schema)`, raw });
       }
     }
+    this.options.stats?.lines.add(line);
     out.push(rec);
   }
 }

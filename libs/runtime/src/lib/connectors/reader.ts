@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { ProjectionRequest } from '../exec/source';
 import type { RowErrors } from './bad-rows';
 import type { RecordSchema } from './record-schema';
+import { RecordLines } from './record-lines';
 
 /**
  * The connectors' currencies. Text formats (CSV, NDJSON) read into chunks of records (`Rec[]`, each at most
@@ -45,6 +46,8 @@ export class InputStats {
   rows = 0;
   /** The schema the reader settled on (given, inferred, or the file's own). */
   schema: RecordSchema | undefined;
+  /** Text formats: the line each record passed on starts at (a failing record is reported by its line). */
+  readonly lines = new RecordLines();
 }
 
 export function batchSizeOf(options: ReadOptions): number {
