@@ -99,4 +99,17 @@ describe('records the pipeline fails on', () => {
     expect(JSON.parse(failed.raw)).toEqual({ i: 9, x: [1, 2, 3] });
     expect(r.stderr).toMatch(/3 bad rows written to/);
   });
+
+  it('that stop the run (--errors fail) are named by their input line too, in both modes', async () => {
+    const pipeline = tmp.path('gather-fail.ts');
+    writeFileSync(pipeline, "import { map, ops, pipeline } from '@weir/dataflow';\nexport default pipeline(map((r: any) => ({ y: ops.gather(r.x, ops.cast(r.i, 'int32')) })));\n");
+    const input = tmp.path('blank.ndjson');
+    writeFileSync(input, ['{"i":0,"x":[1,2,3]}', '', '{"i":9,"x":[1,2,3]}'].join('\n') + '\n');
+    for (const mode of ['graph', 'eager']) {
+      const r = await weir(['run', pipeline, '--input', input, '--output', tmp.path(`fail-${mode}.ndjson`), '--mode', mode]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('  source element: 1 (0-based, counting input rows that were read)');
+      expect(r.stderr).toContain(`  input: ${input} line 3`);
+    }
+  });
 });

@@ -28,5 +28,7 @@ describe('CLI errors', () => {
     expect(first).toBe("weir: error: Stage map#2 (op 'add') failed on source element 17: shapes differ");
     expect(rest).toEqual(["  stage: map#2 (op 'add')", '  source element: 17 (0-based, counting input rows that were read)']);
     expect(formatError(new UsageError('no such file', '  try this'))).toBe('weir: error: no such file\n  try this');
+    const located = Object.assign(new PipelineError('map#0', 1, new Error('boom'), 'gather'), { weirInput: 'in.ndjson line 3' });
+    expect(formatError(located).split('\n').slice(1)).toEqual(["  stage: map#0 (op 'gather')", '  source element: 1 (0-based, counting input rows that were read)', '  input: in.ndjson line 3']);
   });
 });

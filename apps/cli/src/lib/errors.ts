@@ -52,6 +52,9 @@ export function formatError(reported: unknown): string {
   if (error instanceof PipelineError) {
     details.push(`  stage: ${error.stage}${error.op ? ` (op '${error.op}')` : ''}`);
     if (error.sourceIndex !== undefined) details.push(`  source element: ${error.sourceIndex} (0-based, counting input rows that were read)`);
+    // Set by `weir run` from the reader's record lines (text files).
+    const input = (error as { weirInput?: unknown }).weirInput;
+    if (typeof input === 'string') details.push(`  input: ${input}`);
   }
   const hint = (error as { weirHint?: unknown } | null)?.weirHint;
   if (typeof hint === 'string') details.push(hint);

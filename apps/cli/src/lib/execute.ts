@@ -61,14 +61,21 @@ export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<
     sink = openSink(options.output, { format: options.format ?? stdoutFormat(options.output, source.format) });
     const stats = source.stats;
     progress = Progress.start(() => stats.rows, { quiet: options.quiet });
+    const failing = source;
+    const named = (e: unknown): never => {
+      // The element a pipeline error names, by its line in a text file (formatError prints it).
+      const line = e instanceof PipelineError && e.sourceIndex !== undefined ? failing.stats.lines.lineOf(e.sourceIndex) : undefined;
+      if (line !== undefined) Object.assign(e as object, { weirInput: `${failing.path} line ${line}` });
+      throw e;
+    };
     if (options.mode === 'eager') await runEager(loaded, source, sink).catch((e) => {
       // Eager mode applies --errors to input rows only; a record the pipeline fails on stops the run.
       if (e instanceof PipelineError && options.errors !== 'fail') {
         Object.assign(e, { weirHint: "  in eager mode --errors covers input rows; a pipeline error stops the run (graph mode dead-letters it)" });
       }
-      throw e;
+      return named(e);
     });
-    else await runGraph(plan as Plan, source, sink);
+    else await runGraph(plan as Plan, source, sink).catch(named);
     await sink.close();
     ok = true;
   } finally {
