@@ -4,9 +4,9 @@ import { Tensor, isTensor } from '../core/tensor';
 import type { AttrValue, Attrs } from '../ops/contract';
 import type { ExprGraph, OutSpec } from './expr';
 import type { FieldType, StageIR, StreamGraph, TracedStage } from './stream';
-import {
-  decodeInlineValues, deserializePlan, isSafeKey, PLAN_FORMAT, PLAN_FORMAT_VERSION, PlanFormatError, specialNumberName,
-} from './validate';
+import { decodeInlineValues } from './plan-constants';
+import { isSafeKey, PlanFormatError, specialNumberName } from './plan-json';
+import { deserializePlan, PLAN_FORMAT, PLAN_FORMAT_VERSION } from './validate';
 
 /**
  * The saved-plan format, version 1: one JSON document.
