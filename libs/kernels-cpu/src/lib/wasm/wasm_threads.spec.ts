@@ -305,6 +305,20 @@ describe('WasmThreads', () => {
       expect(meet(pool, memory, PATIENT)).toEqual([1, 1]);
     });
 
+    it('gives the worker job 0 of every run, however soon the next run follows (3000 back to back)', async () => {
+      const { pool, meetHere, flags } = await meetPool();
+      // The interlude meets job 0, which only a worker can be running then. A worker still looping over the
+      // last run once took index 0 of the next without claiming it (its round was old), leaving job 0 to
+      // the caller's sweep: the interlude waited in vain (5 runs in 3000 before FRONT carried the run's tag).
+      let missed = 0;
+      for (let run = 0; run < 3000; run++) {
+        flags.fill(0);
+        pool.runStaged('meet', [[4, 0, 0, PATIENT], [64, 68, 0, 0]], () => undefined, () => meetHere(64, 68, 0, 0), () => meetHere(0, 4, 0, PATIENT));
+        if (flags[2] !== 1 || flags[3] !== 1) missed++;
+      }
+      expect(missed).toBe(0);
+    });
+
     it('runs every job exactly once and a staged one only after its stage: the front staged, the back its own way, 300 calls', async () => {
       const memory = sharedMemory();
       const pool = open(tallyModule(), memory, 2);

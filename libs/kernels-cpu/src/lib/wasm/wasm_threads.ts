@@ -45,7 +45,7 @@ const C = {
   ERR_LEN: 10,
   /** A staged run's number (1, 2, ...): its claims and ready flags hold it (runStaged). */
   ROUND: 11,
-  /** A staged run's next job from the front: Atomics.add(FRONT, 1) is the job a worker tries to claim. */
+  /** A staged run's next job from the front, under the run's tag (frontTag); a worker takes it with compareExchange. */
   FRONT: 12,
   /** The first failure's message, one UTF-16 unit a slot, ERR_CAPACITY of them. */
   ERR_TEXT: 16,
@@ -123,9 +123,15 @@ const WORKER_SOURCE = `'use strict';
   // its number or a later one. So a worker that reads ROUND late claims nothing of the next run.
   const staged = () => {
     const round = Atomics.load(ctl, C.ROUND);
+    const tag = (round & 0x7fff) << 16;
     for (;;) {
-      const job = Atomics.add(ctl, C.FRONT, 1);
+      // FRONT holds this run's tag over the next index: a worker still looping over an older run stops
+      // here instead of taking an index of this one (which would leave that job to the caller's sweep).
+      const front = Atomics.load(ctl, C.FRONT);
+      if ((front & ~0xffff) !== tag) return;
+      const job = front & 0xffff;
       if (job >= C.CLAIM - C.READY) return;
+      if (Atomics.compareExchange(ctl, C.FRONT, front, front + 1) !== front) continue;
       const v = Atomics.load(ctl, C.CLAIM + job);
       if (v >= round || Atomics.compareExchange(ctl, C.CLAIM + job, v, round) !== v) return;
       let ready = Atomics.load(ctl, C.READY + job);
@@ -381,7 +387,7 @@ export class WasmThreads {
       this.publish(fnIndex, jobs, 0, count);
       // Slots past this run's jobs are claimed already, so a worker that gets one from FRONT stops there.
       ctl.fill(round, C.CLAIM + count, C.CLAIM + STAGED_CAPACITY);
-      ctl[C.FRONT] = 0;
+      ctl[C.FRONT] = frontTag(round);
       Atomics.store(ctl, C.REMAINING, 0);
       Atomics.store(ctl, C.ROUND, round);
       Atomics.add(ctl, C.WAKE, 1);
@@ -399,7 +405,7 @@ export class WasmThreads {
       let staged = 0;
       let back = count;
       const feed = (): void => {
-        while (staged < back && staged - Atomics.load(ctl, C.FRONT) < ahead) {
+        while (staged < back && staged - (Atomics.load(ctl, C.FRONT) & 0xffff) < ahead) {
           stage(staged);
           ready(staged++, round);
         }
@@ -552,6 +558,18 @@ export class WasmThreads {
 }
 
 const noFeed = (): void => undefined;
+
+/**
+ * A staged run's FRONT starts at its number (15 bits of it) over index 0. A worker takes an index with a
+ * compareExchange that keeps the tag, so one still looping over an earlier run (it read FRONT after the
+ * caller published this one) sees another tag and stops. With a plain counter reset to 0 it took index 0
+ * of the new run, could not claim it (its round was old) and stopped, then slept through the whole run:
+ * job 0 was left to the caller's sweep, and the run to the caller alone. The spec "gives the worker job 0
+ * of every run" lost it in 4-35 runs of 3000 that way.
+ */
+function frontTag(round: number): number {
+  return (round & 0x7fff) << 16;
+}
 
 /** Every job on the calling thread, all of them even if one throws, as when workers share them. */
 function runHere(exportName: string, fn: Fn, jobs: readonly (readonly number[])[]): void {
