@@ -126,7 +126,8 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
     gemm(a, aOffsets, b, bOffsets, out, m, k, n) {
       const mc = blockRows(m, k, tile, aBlockBytes);
       const split = chunks(m, k, n, mc);
-      if (split === null) return serial.gemm(a, aOffsets, b, bOffsets, out, m, k, n);
+      // Called from inside a run of this pool (its interlude): the shared memory is in use. Serial has its own.
+      if (split === null || pool.running) return serial.gemm(a, aOffsets, b, bOffsets, out, m, k, n);
       pool.wake(); // the workers spin while B is copied in and packed
       const n4 = Math.ceil(n / 4) * 4;
       // After B: A (where the workers' chunks are copied), the caller's block of A, all of C.
@@ -148,7 +149,7 @@ export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, 
     rowSums(a, b, bias, relu, out, m, k, n) {
       const mc = blockRows(m, k, tile, aBlockBytes);
       const split = chunks(m, k, n, mc);
-      if (split === null) return serial.rowSums(a, b, bias, relu, out, m, k, n);
+      if (split === null || pool.running) return serial.rowSums(a, b, bias, relu, out, m, k, n);
       pool.wake();
       const n4 = Math.ceil(n / 4) * 4;
       const cBlockBytes = align16(4 * mc * n4);

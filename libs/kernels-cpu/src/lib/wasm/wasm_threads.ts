@@ -289,6 +289,14 @@ export class WasmThreads {
     this.live = workers.length;
   }
 
+  /**
+   * A run is under way (this is called from inside one: an interlude or `alongside`). A kernel that keeps
+   * its data in the shared memory must not touch it then: the run's workers are reading it.
+   */
+  get running(): boolean {
+    return this.busy;
+  }
+
   /** Threads that take jobs: the caller plus the workers not known to have exited. */
   get threads(): number {
     return 1 + this.live;
