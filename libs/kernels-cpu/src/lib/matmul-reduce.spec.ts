@@ -69,14 +69,18 @@ describe('the matmulReduce kernel', () => {
     const spy = jest.spyOn(wasmGemm() as WasmGemm, 'rowSums');
     for (const [aShape, k, n] of shapes) {
       spy.mockClear();
+      // Specials in a only: one in b or the bias reaches every row's sum, and equal NaNs hide any other
+      // difference (the dense shape's b would hold ~30 of them).
       const a = randomTensor(r, 'float32', aShape);
-      const b = randomTensor(r, 'float32', [k, n]);
-      const bias = randomTensor(r, 'float32', [n]);
+      const b = randomTensor(r, 'float32', [k, n], false);
+      const bias = randomTensor(r, 'float32', [n], false);
       for (const [name, program] of EPILOGUES) {
         const xs = program.some((ins) => ins[0] === 'input' && ins[2] === 1) ? [a, b, bias] : [a, b];
         for (const keepDims of [false, true]) {
           const attrs = attrsOf(program, 'sum', [-1], keepDims);
-          expectIdentical(`${name} [${aShape}]·[${k},${n}] keepDims ${keepDims}`, matmulReduce(xs, attrs), unfused(xs, attrs));
+          const want = unfused(xs, attrs);
+          if (want.size > 8) expect(new Set(Array.from(want.data).filter((v) => !Number.isNaN(v))).size).toBeGreaterThan(want.size / 2);
+          expectIdentical(`${name} [${aShape}]·[${k},${n}] keepDims ${keepDims}`, matmulReduce(xs, attrs), want);
         }
       }
       // The row-sum path ran (and succeeded) for each epilogue exactly where the product reaches the threshold.
