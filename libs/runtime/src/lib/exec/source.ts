@@ -59,8 +59,9 @@ export interface ReadAhead {
 }
 
 /**
- * Arrays and typed arrays: building their batches early runs no user code (a generator would run the
- * user's code in the middle of a kernel call) and has no effect anyone could see.
+ * Arrays and typed arrays: building their batches early reads values that are already there (a generator
+ * would run the user's code in the middle of a kernel call), so it has no effect anyone could see. A record
+ * with a getter is the exception: its getter runs early (a record is meant to be a plain object of values).
  */
 function isInMemory(value: unknown): boolean {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
