@@ -198,6 +198,10 @@ async function settle(): Promise<void> {
 
 export async function measure(c: Case, schedule: Schedule): Promise<Measurement> {
   const gc = gcFunction();
+  const fresh = async (): Promise<void> => {
+    gc();
+    await settle();
+  };
   const info: string[] = [];
   const t0 = nowMs();
   const run = await c.make((line) => info.push(line));
@@ -209,8 +213,7 @@ export async function measure(c: Case, schedule: Schedule): Promise<Measurement>
   const runsWanted = c.checkOnly ? 0 : Infinity;
   const maxWarmup = c.checkOnly ? 1 : schedule.maxWarmup;
   while (warmupMs.length < Math.max(1, schedule.minWarmup) || (warmupMs.length < maxWarmup && warmTotal < schedule.warmupSeconds * 1000)) {
-    gc();
-    await settle();
+    await fresh();
     const s = nowMs();
     const a = await run();
     const ms = nowMs() - s;
@@ -225,8 +228,7 @@ export async function measure(c: Case, schedule: Schedule): Promise<Measurement>
   const ownBefore = process.cpuUsage();
   const wallBefore = nowMs();
   while (timesMs.length < runsWanted && (timesMs.length < schedule.minRuns || (timesMs.length < schedule.maxRuns && runTotal < schedule.runSeconds * 1000))) {
-    gc();
-    await settle();
+    await fresh();
     const cpu = process.cpuUsage();
     const s = nowMs();
     await run();

@@ -55,17 +55,17 @@ export async function execute(loaded: Loaded, options: ExecuteOptions): Promise<
   let progress: Progress | undefined;
   let ok = false;
   try {
-    source = await openSource(options.input, { format: options.inputFormat, schema: options.schema, batchSize: options.batchSize, rowErrors });
+    const input = await openSource(options.input, { format: options.inputFormat, schema: options.schema, batchSize: options.batchSize, rowErrors });
+    source = input;
     // Compiled before the output is opened: a refused option leaves no output file behind.
     const plan = options.mode === 'eager' ? null : planFor(loaded, options, rowErrors, source);
     sink = openSink(options.output, { format: options.format ?? stdoutFormat(options.output, source.format) });
     const stats = source.stats;
     progress = Progress.start(() => stats.rows, { quiet: options.quiet });
-    const failing = source;
     const named = (e: unknown): never => {
       // The element a pipeline error names, by its line in a text file (formatError prints it).
-      const line = e instanceof PipelineError && e.sourceIndex !== undefined ? failing.stats.lines.lineOf(e.sourceIndex) : undefined;
-      if (line !== undefined) Object.assign(e as object, { weirInput: `${failing.path} line ${line}` });
+      const line = e instanceof PipelineError && e.sourceIndex !== undefined ? input.stats.lines.lineOf(e.sourceIndex) : undefined;
+      if (line !== undefined) Object.assign(e as object, { weirInput: `${input.path} line ${line}` });
       throw e;
     };
     if (options.mode === 'eager') await runEager(loaded, source, sink).catch((e) => {

@@ -41,13 +41,13 @@ type PackFn = (src: number, dst: number, k: number, n: number, n4: number) => vo
  * (`WasmThreads.runStaged`): the caller copies each worker's chunk of A in just ahead of it (only the caller
  * can read `a`) and computes chunks from the other end itself, so its copying is balanced against the
  * workers' computing. Each chunk runs `span` or `span_sum*` (span_module.ts); the caller copies the result
- * out. Every row is computed as `serial` computes
- * it, so the bits are the same however the rows are split. Products under PARALLEL_MIN_MACS, and any call the
- * shared memory cannot hold, go to `serial`. Null where there are no workers to be had (one core, no shared
+ * out. Every row is computed as `serial` computes it, so the bits are the same however the rows are split.
+ * Products under PARALLEL_MIN_MACS, any call the shared memory cannot hold, and any call made from inside a
+ * run of this pool go to `serial`. Null where there are no workers to be had (one core, no shared
  * WebAssembly memory or no worker_threads).
  *
  * ```ts
- * const g = threadedGemm(createWasmGemm()!, GEMM_TILE, 2); // null on a machine with one core
+ * const g = threadedGemm(createWasmGemm()!, GEMM_TILE, 2, A_BLOCK_BYTES); // null on a machine with one core
  * ```
  */
 export function threadedGemm(serial: WasmGemm, tile: GemmTile, threads: number, aBlockBytes: number): WasmGemm | null {

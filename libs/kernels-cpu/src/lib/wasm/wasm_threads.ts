@@ -445,23 +445,13 @@ export class WasmThreads {
         for (let j = staged; j < count; j++) ready(j, -round);
       }
       // Staged jobs no worker has taken (and, after an error, every job nobody has): the caller's, as a worker runs them.
-      let cause: unknown;
+      let cause: { readonly e: unknown } | undefined;
       for (let j = 0; j < count; j++) {
         if (!claim(j)) continue;
-        if (callerError === undefined) {
-          try {
-            fn(...jobs[j]);
-          } catch (e) {
-            if (Atomics.add(ctl, C.FAILED, 1) === 0) {
-              cause = e;
-              ctl[C.ERR_JOB] = j;
-              ctl[C.ERR_WHERE] = 0;
-            }
-          }
-        }
+        if (callerError === undefined) cause = this.runHereCounted(fn, jobs[j], j) ?? cause;
         Atomics.add(ctl, C.DONE, 1);
       }
-      this.finish(exportName, jobs, 0, count, cause, callerError);
+      this.finish(exportName, jobs, 0, count, cause?.e, callerError);
     } finally {
       this.busy = false;
     }
@@ -502,21 +492,31 @@ export class WasmThreads {
     } catch (e) {
       alongsideError = { e };
     }
-    let cause: unknown;
+    let cause: { readonly e: unknown } | undefined;
     for (let r = Atomics.sub(ctl, C.REMAINING, 1); r > 0; r = Atomics.sub(ctl, C.REMAINING, 1)) {
       const job = count - r;
-      try {
-        fn(...jobs[first + job]);
-      } catch (e) {
-        if (Atomics.add(ctl, C.FAILED, 1) === 0) {
-          cause = e;
-          ctl[C.ERR_JOB] = job;
-          ctl[C.ERR_WHERE] = 0;
-        }
-      }
+      cause = this.runHereCounted(fn, jobs[first + job], job) ?? cause;
       Atomics.add(ctl, C.DONE, 1);
     }
-    this.finish(exportName, jobs, first, count, cause, alongsideError);
+    this.finish(exportName, jobs, first, count, cause?.e, alongsideError);
+  }
+
+  /**
+   * Runs one job of the published run on the calling thread. If it throws and is the run's first failure,
+   * records it in the control block (job `job`, the caller) and returns the exception, the error's cause.
+   */
+  private runHereCounted(fn: Fn, args: readonly number[], job: number): { readonly e: unknown } | undefined {
+    const ctl = this.ctl as Int32Array;
+    try {
+      fn(...args);
+    } catch (e) {
+      if (Atomics.add(ctl, C.FAILED, 1) === 0) {
+        ctl[C.ERR_JOB] = job;
+        ctl[C.ERR_WHERE] = 0;
+        return { e };
+      }
+    }
+    return undefined;
   }
 
   /** The export's index in `fns`, once the jobs are checked against it. */
